@@ -1,0 +1,29 @@
+# The two commands of the README. Both create .venv when missing and install the project into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install book test lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Execute every chapter with its default parameters and build the HTML book in _build/html.
+# raise_on_error in _config.yml makes a failing chapter fail the build; -W makes warnings errors.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Unit tests (pairing check included), then every notebook executed by nbval, then ruff.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:python nbs/
+	$(BIN)/ruff check paperlib tests nbs
+
+clean:
+	rm -rf _build

@@ -1,0 +1,113 @@
+"""Run parameters: validation with clear errors, device selection, seeding, run folders.
+
+Every notebook validates its papermill parameters here right after the ``parameters`` cell, so a
+bad value fails at once with a message that names the parameter and what it may be.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+
+class ParameterError(ValueError):
+    """A run parameter has a value it may not take; the message names it and the allowed values."""
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise naming the parameter and the choices."""
+    allowed = list(allowed)
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        raise ParameterError(f"{name}={value!r} is not allowed; choose one of: {choices}")
+    return value
+
+
+def check_int(name: str, value: Any, minimum: int = 0) -> int:
+    """Return ``value`` if it is an integer ``>= minimum`` (booleans are refused), else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ParameterError(f"{name}={value!r} must be an integer >= {minimum}")
+    if value < minimum:
+        raise ParameterError(f"{name}={value!r} must be an integer >= {minimum}")
+    return int(value)
+
+
+def check_float(name: str, value: Any, minimum: float = 0.0, inclusive: bool = True) -> float:
+    """Return ``value`` as a float if it is a real number above ``minimum``, else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ParameterError(f"{name}={value!r} must be a number")
+    ok = value >= minimum if inclusive else value > minimum
+    if not ok:
+        op = ">=" if inclusive else ">"
+        raise ParameterError(f"{name}={value!r} must be a number {op} {minimum}")
+    return float(value)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a real boolean.
+
+    papermill passes ``-p resume false`` as the *string* ``"false"``, which Python treats as true;
+    refusing it here avoids a silent misreading (use ``-p resume False``).
+    """
+    if not isinstance(value, bool):
+        raise ParameterError(
+            f"{name}={value!r} must be True or False (with papermill write -p {name} True, capitalised)"
+        )
+    return value
+
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def resolve_device(device: str) -> torch.device:
+    """Map the ``device`` parameter to a ``torch.device``; ``"auto"`` picks CUDA when present.
+
+    Asking for an accelerator that this machine lacks is an error, never a silent fall-back to CPU.
+    """
+    check_choice("device", device.split(":")[0] if isinstance(device, str) else device, DEVICES)
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ParameterError(
+            f"device={device!r} but this machine has no CUDA device; use device='cpu' or device='auto'"
+        )
+    if device.startswith("mps") and not torch.backends.mps.is_available():
+        raise ParameterError("device='mps' but MPS is not available here; use device='cpu' or 'auto'")
+    return torch.device(device)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (all devices) from one integer parameter."""
+    check_int("seed", seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def project_root() -> Path:
+    """The repository root when paperlib is installed from a checkout (``pip install -e .``), else cwd.
+
+    Notebooks run with their own folder as working directory (Jupyter Book) or with the caller's
+    (papermill), so relative run folders are resolved against this one place.
+    """
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "pyproject.toml").exists() else Path.cwd()
+
+
+def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
+    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run, created if missing.
+
+    A relative ``out_dir`` is taken relative to :func:`project_root`.
+    """
+    base = Path(out_dir).expanduser()
+    if not base.is_absolute():
+        base = project_root() / base
+    path = base / chapter / experiment
+    path.mkdir(parents=True, exist_ok=True)
+    return path

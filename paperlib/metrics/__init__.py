@@ -1,0 +1,1 @@
+"""Metrics: exact transport distances and mode statistics on toy data (images and text later)."""

@@ -1,0 +1,1 @@
+"""Networks: toy MLPs (and, later, image and text networks)."""

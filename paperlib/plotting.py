@@ -1,0 +1,77 @@
+"""Figures shared by the chapters: samples over data, critic value surfaces, learning curves.
+
+Functions draw on a given matplotlib ``Axes`` and return it; they never call ``plt.show`` or
+change the backend, so figures appear inline in notebooks and in the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from torch import nn
+
+ArrayLike = np.ndarray | torch.Tensor
+
+
+def _numpy(x: ArrayLike) -> np.ndarray:
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def plot_samples(
+    ax: Axes, real: ArrayLike, fake: ArrayLike | None = None, lim: float = 3.0, title: str = ""
+) -> Axes:
+    """Scatter real samples (orange) and, if given, generated samples (green) on a square window."""
+    real = _numpy(real)
+    ax.scatter(real[:, 0], real[:, 1], s=2, c="tab:orange", alpha=0.5, label="real")
+    if fake is not None:
+        fake = _numpy(fake)
+        ax.scatter(fake[:, 0], fake[:, 1], s=2, c="tab:green", alpha=0.5, label="generated")
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=9)
+    return ax
+
+
+@torch.no_grad()
+def plot_value_surface(
+    ax: Axes,
+    critic: nn.Module,
+    real: ArrayLike,
+    fake: ArrayLike | None = None,
+    lim: float = 3.0,
+    points: int = 128,
+    title: str = "",
+) -> Axes:
+    """Contour lines of the critic's value on a ``points x points`` grid of ``[-lim, lim]^2``.
+
+    This is the picture of WGAN-GP Figure 1a (the official toy code uses a 128-point grid on
+    ``[-3, 3]^2``), with the samples drawn on top.
+    """
+    device = next(critic.parameters()).device
+    axis = np.linspace(-lim, lim, points)
+    grid = np.stack(np.meshgrid(axis, axis, indexing="xy"), axis=-1).reshape(-1, 2)
+    values = critic(torch.as_tensor(grid, dtype=torch.float32, device=device)).reshape(points, points)
+    ax.contour(axis, axis, _numpy(values), levels=20, cmap="viridis", linewidths=0.8)
+    return plot_samples(ax, real, fake, lim, title)
+
+
+def plot_curves(
+    ax: Axes,
+    x: ArrayLike,
+    curves: Sequence[ArrayLike],
+    label: str,
+    color: str | None = None,
+) -> Axes:
+    """Mean over runs (rows of ``curves``) as a line, min-max band shaded: one method's learning curve."""
+    y = np.stack([_numpy(c) for c in curves])
+    x = _numpy(x)
+    (line,) = ax.plot(x, y.mean(axis=0), label=label, color=color)
+    if len(y) > 1:
+        ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(), alpha=0.2)
+    return ax

@@ -1,0 +1,395 @@
+"""One trainer for every method of the book (design: objective x critic regularizer x ...).
+
+A generator iteration is ``n_critic`` critic steps followed by ``generator_steps`` generator steps
+(WGAN-GP Algorithm 1). The trainer keeps a columnar history of losses, the critic's estimate of
+W1 (``E[D(real)] - E[D(fake)]``) and the wall clock spent training; evaluates every ``eval_every``
+iterations; and writes a checkpoint (models, optimisers, RNG states, data-sampler state, history)
+atomically every ``checkpoint_every`` iterations, from which ``train(..., resume=True)`` continues
+exactly where an uninterrupted run would be.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from paperlib.config import ParameterError, check_choice, check_float, check_int, seed_everything
+from paperlib.data.toy import DataPlusNoise, ToySampler
+from paperlib.losses import OBJECTIVES
+from paperlib.metrics.toy import wasserstein
+from paperlib.nets.mlp import toy_critic, toy_generator
+from paperlib.penalties import Regularizer
+
+OPTIMIZERS = ("adam", "rmsprop")
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """An optimiser for both networks: ``adam`` with ``betas`` or ``rmsprop`` (betas ignored)."""
+
+    name: str = "adam"
+    lr: float = 1e-4
+    betas: tuple[float, float] = (0.5, 0.9)
+
+    def __post_init__(self) -> None:
+        check_choice("optimizer", self.name, OPTIMIZERS)
+        check_float("lr", self.lr, 0.0, inclusive=False)
+
+    def build(self, params: Sequence[nn.Parameter] | Any) -> torch.optim.Optimizer:
+        if self.name == "adam":
+            return torch.optim.Adam(params, lr=self.lr, betas=self.betas)
+        return torch.optim.RMSprop(params, lr=self.lr)
+
+
+class History:
+    """A columnar record of rows with fixed keys: ``h["loss_d"]`` is a NumPy array, ``len(h)`` the rows.
+
+    ``pandas.DataFrame(h.columns)`` turns it into a data frame.
+    """
+
+    def __init__(self, columns: dict[str, list[float]] | None = None) -> None:
+        self.columns: dict[str, list[float]] = columns if columns is not None else {}
+
+    def append(self, row: dict[str, float]) -> None:
+        if self.columns and set(row) != set(self.columns):
+            raise KeyError(f"row keys {sorted(row)} differ from history columns {sorted(self.columns)}")
+        for key, value in row.items():
+            self.columns.setdefault(key, []).append(float(value))
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return np.asarray(self.columns[key])
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+
+def _rng_state() -> dict[str, Any]:
+    state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: dict[str, Any]) -> None:
+    torch.set_rng_state(state["torch"])
+    np.random.set_state(state["numpy"])
+    random.setstate(state["python"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def _set_requires_grad(module: nn.Module, flag: bool) -> None:
+    for p in module.parameters():
+        p.requires_grad_(flag)
+
+
+class Trainer:
+    """Train ``generator`` against ``critic`` on batches from ``data`` (a callable ``n -> tensor``).
+
+    ``generator_steps=0`` holds the generator fixed (the critic is trained to optimality against
+    it, as in WGAN-GP Figure 1a). ``evaluate(trainer) -> dict`` is called every ``eval_every``
+    iterations and at the end of :meth:`train`; its results land in ``trainer.evals``.
+    """
+
+    CHECKPOINT = "checkpoint.pt"
+
+    def __init__(
+        self,
+        generator: nn.Module,
+        critic: nn.Module,
+        data: Callable[[int], torch.Tensor],
+        *,
+        objective: str = "wasserstein",
+        regularizer: Regularizer | None = None,
+        optimizer: OptimizerSpec = OptimizerSpec(),
+        n_critic: int = 5,
+        generator_steps: int = 1,
+        batch_size: int = 256,
+        noise_shape: tuple[int, ...] = (2,),
+        device: torch.device | str = "cpu",
+        log_every: int = 1,
+        evaluate: Callable[[Trainer], dict[str, float]] | None = None,
+        eval_every: int = 0,
+        run_dir: str | os.PathLike | None = None,
+        checkpoint_every: int = 0,
+    ) -> None:
+        self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
+        self.regularizer = regularizer
+        self.optimizer_spec = optimizer
+        self.n_critic = check_int("n_critic", n_critic, 1)
+        self.generator_steps = check_int("generator_steps", generator_steps, 0)
+        self.batch_size = check_int("batch_size", batch_size, 1)
+        self.noise_shape = tuple(noise_shape)
+        self.log_every = check_int("log_every", log_every, 1)
+        self.eval_every = check_int("eval_every", eval_every, 0)
+        self.checkpoint_every = check_int("checkpoint_every", checkpoint_every, 0)
+        if self.checkpoint_every and run_dir is None:
+            raise ParameterError("checkpoint_every > 0 needs a run_dir to write checkpoints to")
+        self.device = torch.device(device)
+        self.generator = generator.to(self.device)
+        self.critic = critic.to(self.device)
+        self.data = data
+        self.evaluate = evaluate
+        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.opt_d = optimizer.build(self.critic.parameters())
+        self.opt_g = optimizer.build(self.generator.parameters()) if self.generator_steps else None
+        self.step = 0
+        self.wall = 0.0
+        self.log = History()
+        self.evals = History()
+
+    # ---------------------------------------------------------------- one iteration
+    def noise(self, n: int) -> torch.Tensor:
+        """Latent batch ``z ~ N(0, I)`` of shape ``(n, *noise_shape)``."""
+        return torch.randn((n, *self.noise_shape), device=self.device)
+
+    def critic_step(self) -> dict[str, torch.Tensor]:
+        """One critic update: objective on a real and a generated batch, plus the regularizer."""
+        real = self.data(self.batch_size).to(self.device)
+        with torch.no_grad():
+            fake = self.generator(self.noise(self.batch_size))
+        real_out, fake_out = self.critic(real), self.critic(fake)
+        loss = self.objective.critic(real_out, fake_out)
+        penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
+        total = loss if penalty is None else loss + penalty
+        self.opt_d.zero_grad(set_to_none=True)
+        total.backward()
+        self.opt_d.step()
+        if self.regularizer:
+            self.regularizer.project(self.critic)
+        w_est = real_out.detach().mean() - fake_out.detach().mean()
+        return {"loss_d": total.detach(), "w_estimate": w_est}
+
+    def generator_step(self) -> torch.Tensor:
+        """One generator update; the critic's parameters are frozen meanwhile (no wasted gradients)."""
+        _set_requires_grad(self.critic, False)
+        loss = self.objective.generator(self.critic(self.generator(self.noise(self.batch_size))))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        _set_requires_grad(self.critic, True)
+        return loss.detach()
+
+    def iteration(self) -> dict[str, torch.Tensor]:
+        """One generator iteration: ``n_critic`` critic steps, then ``generator_steps`` generator steps.
+
+        Returns the last critic step's statistics and the last generator loss (NaN when fixed).
+        """
+        for _ in range(self.n_critic):
+            stats = self.critic_step()
+        stats["loss_g"] = torch.full((), float("nan"))
+        for _ in range(self.generator_steps):
+            stats["loss_g"] = self.generator_step()
+        self.step += 1
+        return stats
+
+    # ---------------------------------------------------------------- the loop
+    def train(self, steps: int, *, resume: bool = False, progress: bool = False) -> Trainer:
+        """Train until ``steps`` generator iterations have been done in total.
+
+        With ``resume=True`` an existing checkpoint in ``run_dir`` is loaded first (and none is fine:
+        the run starts fresh). With ``resume=False`` an existing checkpoint is an error rather than
+        something to overwrite.
+        """
+        check_int("steps", steps, 0)
+        path = self.checkpoint_path
+        if path is not None and path.exists():
+            if not resume:
+                raise FileExistsError(
+                    f"{path} already holds a run; pass resume=True to continue it, "
+                    "or choose another out_dir (nothing was overwritten)"
+                )
+            self.load(path)
+        bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="generator iterations")
+        while self.step < steps:
+            start = time.perf_counter()
+            stats = self.iteration()
+            self.wall += time.perf_counter() - start
+            if self.step % self.log_every == 0:
+                self.log.append(
+                    {"step": self.step, "wall": self.wall, **{k: v.item() for k, v in stats.items()}}
+                )
+            bar.update(1)
+            if self.eval_every and self.step % self.eval_every == 0:
+                self._evaluate()
+            if self.checkpoint_every and self.step % self.checkpoint_every == 0:
+                self.save(path)
+        bar.close()
+        if self.evaluate is not None and (not len(self.evals) or self.evals["step"][-1] != self.step):
+            self._evaluate()
+        if path is not None and self.checkpoint_every:
+            self.save(path)
+        return self
+
+    def _evaluate(self) -> None:
+        """Run ``evaluate`` without touching the training RNG streams, so that evaluating (or not,
+        or at other steps) never changes the training run itself."""
+        if self.evaluate is not None:
+            state = _rng_state()
+            try:
+                self.evals.append({"step": self.step, "wall": self.wall, **self.evaluate(self)})
+            finally:
+                _set_rng_state(state)
+
+    @torch.no_grad()
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` generated samples (no gradient)."""
+        return self.generator(self.noise(n))
+
+    # ---------------------------------------------------------------- checkpoints
+    @property
+    def checkpoint_path(self) -> Path | None:
+        return self.run_dir / self.CHECKPOINT if self.run_dir is not None else None
+
+    def config(self) -> dict[str, Any]:
+        """What must match for a checkpoint to be resumed by this trainer."""
+        return {
+            "objective": self.objective.name,
+            "regularizer": repr(self.regularizer),
+            "optimizer": asdict(self.optimizer_spec),
+            "n_critic": self.n_critic,
+            "generator_steps": self.generator_steps,
+            "batch_size": self.batch_size,
+            "noise_shape": self.noise_shape,
+        }
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "wall": self.wall,
+            "config": self.config(),
+            "generator": self.generator.state_dict(),
+            "critic": self.critic.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "opt_g": self.opt_g.state_dict() if self.opt_g else None,
+            "rng": _rng_state(),
+            "data": self.data.state_dict() if hasattr(self.data, "state_dict") else None,
+            "log": self.log.columns,
+            "evals": self.evals.columns,
+        }
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write a checkpoint atomically: a temporary file in the same folder, then a rename."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        torch.save(self.state_dict(), tmp)
+        os.replace(tmp, path)
+
+    def load(self, path: str | os.PathLike) -> None:
+        """Restore everything :meth:`save` wrote; refuse a checkpoint of a differently configured run."""
+        state = torch.load(path, map_location="cpu", weights_only=False)  # RNG states must stay on CPU
+        if state["config"] != self.config():
+            diff = {
+                k: (state["config"].get(k), v)
+                for k, v in self.config().items()
+                if state["config"].get(k) != v
+            }
+            raise ParameterError(
+                f"checkpoint {path} was written by a different configuration (saved, now): {diff}"
+            )
+        self.generator.load_state_dict(state["generator"])
+        self.critic.load_state_dict(state["critic"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        if self.opt_g is not None:
+            self.opt_g.load_state_dict(state["opt_g"])
+        _set_rng_state(state["rng"])
+        if state["data"] is not None:
+            self.data.load_state_dict(state["data"])
+        self.step, self.wall = state["step"], state["wall"]
+        self.log, self.evals = History(state["log"]), History(state["evals"])
+
+
+HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
+
+
+def toy_trainer(
+    dataset: str,
+    *,
+    seed: int,
+    width: int = 512,
+    depth: int = 4,
+    eval_samples: int = 1000,
+    fixed_generator_std: float | None = None,
+    device: torch.device | str = "cpu",
+    **trainer_kwargs: Any,
+) -> Trainer:
+    """The toy experiment of the official WGAN-GP code (``gan_toy.py``), seeded by ``seed``.
+
+    ReLU MLPs of ``depth`` layers and width ``width`` (official: 4 and 512) for both networks,
+    2-D Gaussian noise, data from :class:`~paperlib.data.toy.ToySampler`. With
+    ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
+    (WGAN-GP Figure 1a) and only the critic is trained. Every evaluation is the exact W1 between
+    ``eval_samples`` generated points (fixed noise) and as many held-out real points, recorded as
+    ``trainer.evals["w1"]``. Other keywords go to :class:`Trainer`.
+    """
+    seed_everything(seed)
+    held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
+    fixed_noise = torch.randn(eval_samples, 2, generator=torch.Generator().manual_seed(seed)).to(device)
+
+    def evaluate(trainer: Trainer) -> dict[str, float]:
+        with torch.no_grad():
+            return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
+
+    if fixed_generator_std is None:
+        generator: nn.Module = toy_generator(depth, width)
+    else:
+        generator = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
+        trainer_kwargs["generator_steps"] = 0
+    return Trainer(
+        generator,
+        toy_critic(depth, width),
+        ToySampler(dataset, seed, device),
+        evaluate=evaluate,
+        device=device,
+        **trainer_kwargs,
+    )
+
+
+@dataclass
+class RunResult:
+    """What a finished run hands back across processes: histories, networks (on CPU), wall clock."""
+
+    log: History
+    evals: History
+    generator: nn.Module
+    critic: nn.Module
+    wall: float
+
+
+def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
+    """Build :func:`toy_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
+    trainer = toy_trainer(**kwargs).train(steps, resume=resume)
+    return RunResult(trainer.log, trainer.evals, trainer.generator.cpu(), trainer.critic.cpu(), trainer.wall)
+
+
+def _worker_init() -> None:
+    torch.set_num_threads(1)
+
+
+def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
+    """``[function(**job) for job in jobs]``, in ``workers`` processes of one thread each.
+
+    Small toy networks use a CPU core poorly from two threads; two single-threaded processes do
+    about 1.7x the work on a 2-core machine. ``workers=1`` runs in this process (use it on a GPU).
+    ``function`` must be importable (defined in a module, not in a notebook).
+    """
+    check_int("workers", workers, 1)
+    if workers == 1 or len(jobs) == 1:
+        return [function(**job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_worker_init) as pool:
+        futures = [pool.submit(function, **job) for job in jobs]
+        return [f.result() for f in futures]
