@@ -20,9 +20,27 @@ from paperlib.losses import OBJECTIVES, Objective
 from paperlib.metrics.toy import mmd, mode_statistics, wasserstein
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
-from paperlib.train import History, OptimizerSpec, Trainer
+from paperlib.plotting import plot_curves, plot_samples, plot_value_surface
+from paperlib.train import (
+    HELD_OUT_SEED,
+    History,
+    OptimizerSpec,
+    RunResult,
+    Trainer,
+    run_many,
+    run_toy,
+    toy_trainer,
+)
 
 __all__ = [
+    "HELD_OUT_SEED",
+    "RunResult",
+    "plot_curves",
+    "plot_samples",
+    "plot_value_surface",
+    "run_many",
+    "run_toy",
+    "toy_trainer",
     "MLP",
     "OBJECTIVES",
     "TOY_DATASETS",

@@ -1,0 +1,744 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Improved Training of Wasserstein GANs (WGAN-GP)
+#
+# Gulrajani, Ahmed, Arjovsky, Dumoulin and Courville {cite}`gulrajani2017improved` replace the
+# weight clipping of the Wasserstein GAN {cite}`arjovsky2017wasserstein` by a penalty on the norm
+# of the critic's gradient. This chapter derives why, checks the theory numerically, and runs the
+# paper's toy experiments (section 3 and appendix C). The image and text experiments of sections
+# 5.1–5.6 are not part of this chapter yet.
+#
+# **Scale.** By default every experiment runs at *CPU scale*: narrower networks (width 128
+# instead of 512) and hundreds instead of 100,000 generator iterations, so that the whole chapter
+# executes in under three minutes on two CPU cores. Every number below that we measured is a
+# CPU-scale number unless it says otherwise. The paper's scale is one papermill command away (see
+# the reproduction table at the end).
+
+# %% tags=["parameters"]
+steps: int = 600  # generator iterations of each toy GAN run (official toy code: 100000)
+seeds: int = 2  # independent seeds of each toy GAN configuration
+seed: int = 0  # first seed; runs use seed, seed + 1, ...
+dataset: str = "all"  # toy data of the GAN runs: "8gaussians", "25gaussians", "swissroll" or "all"
+width: int = 128  # hidden width of the toy MLPs (official toy code: 512)
+lam: float = 0.1  # gradient-penalty weight of the toy GAN runs (official toy code: 0.1; paper: 10)
+critic_steps: int = 1500  # critic updates when a critic is trained to optimality (Fig. 1a, Prop. 1)
+deep_steps: int = 100  # generator iterations of the 12-layer runs of Fig. 1b
+device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
+workers: int = 2  # processes for independent runs, one thread each (use 1 on a GPU)
+out_dir: str = "runs"  # run folders: <out_dir>/wgan_gp/<experiment>/, relative to the repository root
+checkpoint_every: int = 0  # generator iterations between checkpoints of the toy GAN runs (0: none)
+resume: bool = False  # continue toy GAN runs from their checkpoints in out_dir
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import Markdown, display
+from myst_nb import glue
+
+import paperlib as pl
+from paperlib.diagnostics import coupled_segment_gradients
+from paperlib.metrics.toy import kr_efficiency
+from paperlib.report import full_scale, markdown_table
+
+pl.check_int("steps", steps, 1)
+pl.check_int("seeds", seeds, 1)
+pl.check_int("seed", seed, 0)
+pl.check_choice("dataset", dataset, (*pl.TOY_DATASETS, "all"))
+pl.check_int("width", width, 1)
+pl.check_float("lam", lam, 0.0, inclusive=False)
+pl.check_int("critic_steps", critic_steps, 1)
+pl.check_int("deep_steps", deep_steps, 1)
+pl.check_int("workers", workers, 1)
+pl.check_int("checkpoint_every", checkpoint_every, 0)
+pl.check_bool("resume", resume)
+dev = pl.resolve_device(device)
+datasets = list(pl.TOY_DATASETS) if dataset == "all" else [dataset]
+seed_list = [seed + k for k in range(seeds)]
+chapter_start = time.perf_counter()
+print(f"device: {dev}; toy data: {datasets}; seeds: {seed_list}")
+
+# %% [markdown]
+# ## 1. From the GAN game to the Wasserstein critic
+#
+# A GAN trains a generator $G$, which maps noise $z \sim p(z)$ to samples $\tilde x = G(z)$ with
+# distribution $\Pg$, against a discriminator $D$ that tells them from data $x \sim \Pr$
+# {cite}`goodfellow2014generative`:
+#
+# $$
+# \min_G \max_D \; \E_{x \sim \Pr}[\log D(x)] + \E_{\tilde x \sim \Pg}[\log(1 - D(\tilde x))].
+# \tag{1}
+# $$
+#
+# With the discriminator at its optimum, (1) measures the Jensen–Shannon divergence between
+# $\Pr$ and $\Pg$, which is constant (and its gradient zero) whenever the two distributions have
+# disjoint supports, the usual situation for distributions on low-dimensional manifolds
+# {cite}`arjovsky2017towards`. WGAN replaces it with the Earth-Mover distance
+# $W(\Pr, \Pg) = \inf_{\pi \in \Pi(\Pr, \Pg)} \E_{(x, y) \sim \pi}\|x - y\|$, the cheapest way of
+# moving one distribution onto the other, which is continuous in the generator's parameters.
+# The Kantorovich–Rubinstein duality {cite}`villani2008optimal` writes it as a maximum over
+# 1-Lipschitz functions, and the GAN game becomes
+#
+# $$
+# \min_G \max_{\|D\|_{\Lip} \le 1} \; \E_{x \sim \Pr}[D(x)] - \E_{\tilde x \sim \Pg}[D(\tilde x)].
+# \tag{2}
+# $$
+#
+# $D$ is now a *critic*: it scores rather than classifies, and at its optimum the value of (2) is
+# $W(\Pr, \Pg)$. The difficulty is the constraint. WGAN enforces it by *clipping* every weight of
+# the critic into $[-c, c]$ after each update: the critic is then $k$-Lipschitz for some $k$ that
+# depends on $c$ and on the architecture, which only rescales (2). Clipping does not, however,
+# let the critic be *any* $k$-Lipschitz function, and that is where the trouble starts.
+#
+# In `paperlib` the two objectives are `OBJECTIVES["minimax"]` (with the `non_saturating`
+# generator loss of the DCGAN baseline) and `OBJECTIVES["wasserstein"]`; clipping is
+# `WeightClipping(c)`.
+
+# %% [markdown]
+# ## 2. The optimal critic has unit gradient on transport segments
+#
+# **Proposition 1.** Let $\Pr$ and $\Pg$ be distributions on a compact metric space
+# $\mathcal X$. There is a 1-Lipschitz $f^*$ solving
+# $\max_{\|f\|_{\Lip} \le 1} \E_{y \sim \Pr}[f(y)] - \E_{x \sim \Pg}[f(x)]$. Let $\pi$ be an optimal
+# coupling of $\Pr$ and $\Pg$. If $f^*$ is differentiable, $\pi(x = y) = 0$ and
+# $x_t = t x + (1 - t) y$ with $0 \le t \le 1$, then
+#
+# $$
+# \mathbb{P}_{(x, y) \sim \pi}\left[\nabla f^*(x_t) = \frac{y - x_t}{\|y - x_t\|}\right] = 1 .
+# $$
+#
+# **Corollary 1.** $f^*$ has gradient norm 1 almost everywhere under $\Pr$ and $\Pg$.
+#
+# *Proof, in our words.* Existence of $f^*$ and the fact that, with probability one under an
+# optimal coupling, $f^*(y) - f^*(x) = \|y - x\|$ are part of Kantorovich duality on a compact
+# space (Villani, Theorem 5.10). Take such a pair with $x \ne y$ and look at $f^*$ along the
+# segment from $x$ to $y$: $\psi(t) = f^*(x_t) - f^*(x)$, parametrised so that $\psi$ goes from 0 to
+# $\|y - x\|$ over an interval of length one. Because $f^*$ is 1-Lipschitz, $\psi$ is
+# $\|y-x\|$-Lipschitz, so it cannot climb faster than linearly; because it climbs the whole
+# height $\|y-x\|$ over a unit interval, it must climb *exactly* linearly: any slower stretch
+# would have to be made up by a stretch steeper than the Lipschitz bound. So $f^*$ grows with
+# slope exactly 1 along the unit direction $v = (y - x)/\|y - x\|$, which is also
+# $(y - x_t)/\|y - x_t\|$, and the directional derivative $\partial_v f^*(x_t)$ is 1. Where $f^*$ is
+# differentiable, $\|\nabla f^*(x_t)\| \le 1$ by the Lipschitz bound, and Pythagoras gives
+# $\|\nabla f^*(x_t)\|^2 = \langle v, \nabla f^*(x_t)\rangle^2 + \|\nabla f^*(x_t) - \langle v, \nabla f^*(x_t)\rangle v\|^2
+# = 1 + \|\nabla f^*(x_t) - v\|^2$. A quantity that is at most 1 and at least 1 is 1, so
+# $\nabla f^*(x_t) = v$. The corollary takes $t = 0$ and $t = 1$ (every point of either support is
+# the end of some coupled segment). $\square$
+#
+# Two consequences drive the rest of the paper: a critic that cannot reach gradient norm 1 where
+# the data are cannot be the optimal critic; and the place to look at the gradient of the critic
+# is *on segments between real and generated points*.
+
+# %% [markdown]
+# ## 3. The gradient penalty
+#
+# A differentiable function is 1-Lipschitz if and only if its gradient has norm at most 1
+# everywhere. WGAN-GP enforces this softly, where it matters, with a penalty on the critic loss:
+#
+# $$
+# L = \underbrace{\E_{\tilde x \sim \Pg}[D(\tilde x)] - \E_{x \sim \Pr}[D(x)]}_{\text{critic loss of (2)}}
+# + \lambda \underbrace{\E_{\hat x \sim \Px}\left[(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2\right]}_{\text{gradient penalty}} .
+# \tag{3}
+# $$
+#
+# The design choices, each a parameter of `paperlib.GradientPenalty`:
+#
+# * **Sampling distribution** (`measure="interpolates"`). $\hat x = \epsilon x + (1 - \epsilon)\tilde x$
+#   with $x \sim \Pr$, $\tilde x \sim \Pg$, $\epsilon \sim U[0, 1]$, one $\epsilon$ per sample:
+#   points on straight lines between real and generated samples, where Proposition 1 says the
+#   optimal critic has unit gradient. (The pairs are independent, not optimally coupled; enforcing
+#   the norm everywhere would be intractable, and this works well.)
+# * **Two-sided penalty** (`form="two_sided"`). The norm is pushed *to* 1, not only below it; the
+#   optimal critic has norm 1 almost everywhere on and between the supports anyway. Appendix C's
+#   one-sided $\max(0, \|\nabla D\| - 1)^2$ is `form="one_sided"`.
+# * **No batch normalisation in the critic.** The penalty is taken per input, which is meaningless
+#   when the critic's output for one input depends on the rest of the batch; `paperlib` refuses a
+#   batch-normalised toy critic and recommends layer normalisation {cite}`ba2016layer`.
+# * **Penalty weight** $\lambda = 10$ in every experiment of the paper. The official toy code
+#   (`gan_toy.py`) uses $\lambda = 0.1$ ("smaller lambda makes things faster for toy tasks"); we use
+#   its value for the toy GAN runs (parameter `lam`) and test 10 in section 7.
+#
+# The gradient is taken per sample and flattened over all non-batch axes before its norm; the
+# penalty term is differentiated with respect to the critic's weights, which needs a second
+# backward pass (`create_graph=True`). One critic update of Algorithm 1 is `Trainer.critic_step`.
+#
+# A scale prediction we will use below: if the critic could only choose a multiple $k f^*$ of the
+# optimal critic, (3) would be $-k W + \lambda (k - 1)^2$ on the segments, minimised at
+# $k = 1 + W / (2\lambda)$. The penalised optimum has gradient norm slightly above 1 for
+# $\lambda = 10$ ($k \approx 1.03$ for $W \approx 0.6$), and far above 1 for the toy code's
+# $\lambda = 0.1$ ($k \approx 4$).
+
+# %% [markdown]
+# ## 4. Critics trained to optimality (Figure 1a, Proposition 1)
+#
+# As in Figure 1a we hold the "generator" fixed at the real data plus unit Gaussian noise,
+# $\Pg = \Pr * \mathcal N(0, I)$, and train critics of the toy architecture (4-layer ReLU MLP)
+# to optimality, once with clipping ($c = 0.01$) and once with the penalty ($\lambda = 10$), on
+# the three toy data sets made exactly as in the official code (`paperlib.ToySampler`). Only the
+# optimum matters here, not the path to it, so both critics are trained with Adam at learning
+# rate $10^{-3}$ for `critic_steps` updates of batch 256 (the paper's optimisers would need far
+# more steps to converge).
+
+# %%
+ADAM_FAST = pl.OptimizerSpec("adam", 1e-3, (0.5, 0.9))
+CRITICS = {"clipping": pl.WeightClipping(0.01), "penalty": pl.GradientPenalty(10.0)}
+fits = pl.run_many(
+    pl.run_toy,
+    [
+        dict(
+            steps=critic_steps,
+            dataset=ds,
+            seed=seed,
+            width=width,
+            fixed_generator_std=1.0,
+            n_critic=1,
+            regularizer=reg,
+            optimizer=ADAM_FAST,
+            log_every=10,
+            device=dev,
+        )
+        for ds in pl.TOY_DATASETS
+        for reg in CRITICS.values()
+    ],
+    workers,
+)
+fit = {
+    (ds, name): r
+    for (ds, name), r in zip([(ds, name) for ds in pl.TOY_DATASETS for name in CRITICS], fits, strict=True)
+}
+
+# %% [markdown]
+# Are they at their optimum? The critic's estimate of the distance,
+# $\E[D(x)] - \E[D(\tilde x)]$, should have stopped growing: we compare its mean over the last
+# fifth of training with the fifth before.
+
+
+# %%
+def plateau(result: pl.RunResult) -> float:
+    """Relative change of the critic's W estimate between the last two fifths of training."""
+    w = result.log["w_estimate"]
+    q = len(w) // 5
+    return abs(w[-q:].mean() - w[-2 * q : -q].mean()) / abs(w[-q:].mean())
+
+
+for key, r in fit.items():
+    print(
+        f"{key[0]:12s} {key[1]:9s} W estimate {r.log['w_estimate'][-20:].mean():.4f}  "
+        f"relative change {plateau(r):.3f}"
+    )
+    assert plateau(r) < 0.15, key
+
+# %% [markdown]
+# The clipped critics' estimates are tiny: their Lipschitz constant $k$ is far below 1. Scale is
+# not the problem, though, since (2) is only rescaled. What clipping costs is the critic's
+# *shape*. To compare shapes, we measure how much of the Kantorovich–Rubinstein bound each
+# critic attains: for any critic with Lipschitz constant $L$,
+# $\E[D(x)] - \E[D(\tilde x)] \le L \, W(\Pr, \Pg)$, with equality exactly for multiples of the
+# optimal critic. The ratio (`kr_efficiency`) is scale-free; we estimate $L$ as the largest gradient
+# norm over the real, fake and interpolated evaluation points and compute $W$ exactly with POT.
+
+# %%
+fig, axes = plt.subplots(2, 3, figsize=(9, 6))
+efficiency = {}
+torch.manual_seed(seed)
+for j, ds in enumerate(pl.TOY_DATASETS):
+    real = pl.ToySampler(ds, seed + 1000)(1000)
+    fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 2000))(torch.randn(1000, 2))
+    eps = torch.rand(1000, 1)
+    probe = eps * real + (1 - eps) * fake
+    for i, name in enumerate(CRITICS):
+        critic = fit[(ds, name)].critic
+        efficiency[(ds, name)] = kr_efficiency(critic, real, fake, probe)
+        pl.plot_value_surface(
+            axes[i, j],
+            critic,
+            real[:500],
+            title=f"{ds}, {name}: {efficiency[(ds, name)]:.2f} of the KR bound",
+        )
+axes[0, 0].set_ylabel("weight clipping")
+axes[1, 0].set_ylabel("gradient penalty")
+fig.tight_layout()
+glue("fig-value-surfaces", fig, display=False)
+plt.close(fig)
+
+for ds in pl.TOY_DATASETS:
+    print(f"{ds:12s} clipping {efficiency[(ds, 'clipping')]:.3f}   penalty {efficiency[(ds, 'penalty')]:.3f}")
+    if ds != "25gaussians":  # see the text: on 25 gaussians the order held in 3 of 4 seeds only
+        assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.05, ds
+
+# %% [markdown]
+# ```{glue:figure} fig-value-surfaces
+# :name: fig-value-surfaces
+#
+# Value surfaces (contour lines) of critics trained to optimality against $\Pr * \mathcal N(0, I)$,
+# with the real samples in orange: weight clipping (top) and gradient penalty (bottom), as in
+# Figure 1a of the paper. Titles give the share of the Kantorovich–Rubinstein bound each critic
+# attains (1 for a multiple of the optimal critic).
+# ```
+#
+# {numref}`fig-value-surfaces` shows the paper's observation: the clipped critics are smooth,
+# nearly radial bowls that ignore the structure of the data, while the penalised critics follow the
+# modes and the roll. In numbers: over seeds 0–3 (the default and `-p seed 2`), the penalised
+# critic attained a larger share of the Kantorovich–Rubinstein bound than the clipped one in 11 of
+# the 12 (data set, seed) pairs, by at least 0.06 on the 8 gaussians and the swiss roll (means
+# 0.68 against 0.46 and 0.80 against 0.66). On the 25 gaussians the order held in three seeds
+# of four (seed 2: 0.61 against 0.66; means 0.71 against 0.66), so the assert above requires the
+# order, with a margin of 0.05, on the other two data sets only. Neither reaches 1: the critics are
+# finite networks trained for a finite time, and the Lipschitz constant $L$, estimated as a maximum
+# over samples, is sensitive to a single steep spot of the penalised critic. We also tried a
+# more literal reading of "fail to capture higher moments", the share of each critic's variance
+# explained by a quadratic polynomial of the input: it did not separate the two (both 0.8–0.94),
+# so we do not use it.
+
+# %% [markdown]
+# ### Checking Proposition 1
+#
+# Now the penalised critics serve as stand-ins for $f^*$. We pair 1000 generated points with
+# 1000 real points by an *optimal* coupling computed by POT's exact solver (for two equal-size
+# sets it is a permutation), draw $t \sim U[0, 1]$ per pair, and look at the critic's gradient at
+# $x_t$: Proposition 1 predicts norm 1 and direction $y - x$.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+prop1 = {}
+for ds in pl.TOY_DATASETS:
+    real = pl.ToySampler(ds, seed + 3000)(1000)
+    fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 4000))(torch.randn(1000, 2))
+    for name in CRITICS:
+        prop1[(ds, name)] = coupled_segment_gradients(fit[(ds, name)].critic, fake, real)
+    g = prop1[(ds, "penalty")]
+    w1 = pl.wasserstein(real, fake)
+    k_pred = 1 + w1 / (2 * 10.0)
+    print(
+        f"{ds:12s} penalty: median norm {np.median(g['norm']):.3f} (k predicted {k_pred:.3f}), "
+        f"10-90% [{np.quantile(g['norm'], 0.1):.3f}, {np.quantile(g['norm'], 0.9):.3f}]; "
+        f"median cosine {np.median(g['cosine']):.3f};  clipping: median cosine "
+        f"{np.median(prop1[(ds, 'clipping')]['cosine']):.3f}"
+    )
+    axes[0].hist(g["norm"], bins=40, range=(0, 2), histtype="step", label=ds)
+    axes[1].hist(g["cosine"], bins=40, range=(-1, 1), histtype="step", label=ds)
+    assert 0.95 < np.median(g["norm"]) < 1.2, ds
+    assert np.median(g["cosine"]) > 0.85, ds
+axes[0].set_xlabel(r"$\|\nabla D(x_t)\|$")
+axes[1].set_xlabel(r"cosine between $\nabla D(x_t)$ and $y - x$")
+axes[0].legend(fontsize=8)
+fig.tight_layout()
+glue("fig-prop1", fig, display=False)
+plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig-prop1
+# :name: fig-prop1
+#
+# Gradients of the penalised critics at random points of optimally coupled segments: norms
+# (left) and alignment with the segment (right). Proposition 1 predicts a spike at 1 in both.
+# ```
+#
+# The tolerances of the asserts (median norm in $(0.95, 1.2)$, median cosine above 0.85) are set
+# by what separates a near-optimal critic from the theorem's $f^*$: the penalty is soft, so the
+# norm sits near $k = 1 + W/(2\lambda)$ rather than 1 (printed above); the coupling is computed
+# between two samples of 1000 points rather than between the distributions; and the optimal
+# critic has a ridge on the support of $\Pr$ where it is not differentiable, which a smooth
+# network rounds off, so segment points close to a real sample have a turned gradient (the
+# left tail of the cosine histogram in {numref}`fig-prop1`). The clipped critics' gradients
+# (medians printed above) point along the segments less consistently.
+
+# %% [markdown]
+# ## 5. Exploding and vanishing gradients (Figure 1b)
+#
+# Section 3.2 trains WGANs on the swiss roll with 12-layer ReLU MLPs (no batch normalisation) for
+# both networks, clipping at $c \in \{0.1, 0.01, 0.001\}$ with the WGAN optimiser (RMSProp,
+# $5 \cdot 10^{-5}$), and the same networks with the penalty ($\lambda = 10$, Adam $10^{-4}$,
+# $\beta = (0.5, 0.9)$). We train each for `deep_steps` generator iterations and then measure the
+# norm of the gradient of the critic loss with respect to each layer's activations
+# (`paperlib.layer_gradient_norms`; averaged over three batches).
+
+# %%
+RMSPROP = pl.OptimizerSpec("rmsprop", 5e-5)
+ADAM = pl.OptimizerSpec("adam", 1e-4, (0.5, 0.9))
+DEEP = {
+    "clip c=0.1": (pl.WeightClipping(0.1), RMSPROP),
+    "clip c=0.01": (pl.WeightClipping(0.01), RMSPROP),
+    "clip c=0.001": (pl.WeightClipping(0.001), RMSPROP),
+    "penalty": (pl.GradientPenalty(10.0), ADAM),
+}
+deep_runs = pl.run_many(
+    pl.run_toy,
+    [
+        dict(
+            steps=deep_steps,
+            dataset="swissroll",
+            seed=seed,
+            width=width,
+            depth=12,
+            regularizer=reg,
+            optimizer=opt,
+            device=dev,
+        )
+        for reg, opt in DEEP.values()
+    ],
+    workers,
+)
+deep = dict(zip(DEEP, deep_runs, strict=True))
+
+torch.manual_seed(seed)
+layer_norms = {}
+for name, r in deep.items():
+    layers = [*r.critic.blocks, r.critic.head]
+    with torch.no_grad():
+        batches = [
+            (pl.ToySampler("swissroll", seed + 10 + b)(256), r.generator(torch.randn(256, 2)))
+            for b in range(3)
+        ]
+    layer_norms[name] = np.mean([pl.layer_gradient_norms(r.critic, layers, x, f) for x, f in batches], axis=0)
+
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+for name, norms in layer_norms.items():
+    axes[0].semilogy(np.arange(1, 13), np.where(norms > 0, norms, np.nan), marker="o", label=name)
+axes[0].set_xlabel("critic layer")
+axes[0].set_ylabel("gradient norm")
+axes[0].legend(fontsize=8)
+clipped_w = pl.weights(deep["clip c=0.01"].critic).numpy()
+penalty_w = pl.weights(deep["penalty"].critic).numpy()
+axes[1].hist(clipped_w, bins=60)
+axes[1].set_title("weights, clipping c = 0.01", fontsize=9)
+axes[2].hist(penalty_w, bins=60)
+axes[2].set_title("weights, gradient penalty", fontsize=9)
+fig.tight_layout()
+glue("fig-deep", fig, display=False)
+plt.close(fig)
+
+for name, norms in layer_norms.items():
+    print(
+        f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e}; "
+        f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e}"
+    )
+assert layer_norms["clip c=0.1"][0] / layer_norms["clip c=0.1"][-1] > 1e3  # explodes towards the input
+for name in ("clip c=0.01", "clip c=0.001"):
+    assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
+assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
+
+at_edge = np.mean(np.abs(clipped_w) > 0.99 * 0.01)
+near_max = np.mean(np.abs(penalty_w) > 0.99 * np.abs(penalty_w).max())
+print(
+    f"clipped weights at ±c: {at_edge:.1%}; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
+)
+assert at_edge > 0.5 and near_max < 0.01
+
+# %% [markdown]
+# ```{glue:figure} fig-deep
+# :name: fig-deep
+#
+# Left: norm of the gradient of the critic loss with respect to the activations of each layer of a
+# 12-layer critic on the swiss roll (log scale; layer 12 is the output). Missing points are exact
+# zeros. Middle and right: weight histograms with clipping ($c = 0.01$) and with the penalty.
+# ```
+#
+# {numref}`fig-deep` reproduces Figure 1b. With clipping the gradient changes by a roughly constant
+# factor per layer, growing towards the input for $c = 0.1$ and shrinking for $c = 0.01$ and
+# $0.001$ (for $c = 0.001$ it underflows to exactly zero in the first layers); with the penalty it
+# stays within a factor of 10 over all twelve layers (the asserts encode these three statements).
+# The clipped weights sit at the two ends of the clipping range. Part of this is immediate:
+# PyTorch initialises a width-128 layer uniformly in $\pm 1/\sqrt{128} \approx \pm 0.088$, so
+# most weights are clipped at the first step, and training keeps them there. The penalised
+# weights spread out.
+
+# %% [markdown]
+# ## 6. Training toy generators: clipping against the penalty
+#
+# Now the generator learns. We run the official toy configuration: 4-layer ReLU MLPs, 2-D
+# Gaussian noise, batch 256, 5 critic updates per generator update; WGAN with clipping at 0.01
+# and RMSProp ($5 \cdot 10^{-5}$) against WGAN-GP with Adam ($10^{-4}$, $\beta = (0.5, 0.9)$) and
+# $\lambda$ = `lam`. Every `steps // 6` iterations the generator is scored by the exact $W_1$
+# between 1000 of its samples (fixed noise) and 1000 held-out real points. That $W_1$ cannot reach
+# 0: two independent real sets of 1000 points are themselves at a distance, the *sampling floor*,
+# drawn as a dashed line.
+
+# %%
+METHODS = {
+    "WGAN (clipping)": dict(regularizer=pl.WeightClipping(0.01), optimizer=RMSPROP),
+    "WGAN-GP": dict(regularizer=pl.GradientPenalty(lam), optimizer=ADAM),
+}
+EXTRA = {  # section 7: the paper's lambda, and appendix C's one-sided penalty
+    "WGAN-GP, lambda = 10": dict(regularizer=pl.GradientPenalty(10.0), optimizer=ADAM),
+    "WGAN-GP, lambda = 10, one-sided": dict(
+        regularizer=pl.GradientPenalty(10.0, form="one_sided"), optimizer=ADAM
+    ),
+}
+
+
+def toy_job(ds: str, method: str, s: int, settings: dict) -> dict:
+    """Arguments of one toy GAN run; with checkpoints on, it gets a run folder of its own."""
+    slug = (
+        method.lower().replace(" ", "").replace(",", "-").replace("(", "").replace(")", "").replace("=", "")
+    )
+    folder = pl.run_dir(out_dir, "wgan_gp", f"toy-{ds}-{slug}-seed{s}") if checkpoint_every else None
+    return dict(
+        steps=steps,
+        dataset=ds,
+        seed=s,
+        width=width,
+        eval_every=max(steps // 6, 1),
+        log_every=10,
+        run_dir=folder,
+        checkpoint_every=checkpoint_every,
+        resume=resume,
+        device=dev,
+        **settings,
+    )
+
+
+extra_ds = datasets[0]  # section 7 runs on one data set, to keep the chapter within its time budget
+keys = [(ds, m, s) for ds in datasets for m in METHODS for s in seed_list]
+keys += [(extra_ds, m, seed) for m in EXTRA]
+results = pl.run_many(pl.run_toy, [toy_job(ds, m, s, {**METHODS, **EXTRA}[m]) for ds, m, s in keys], workers)
+runs = dict(zip(keys, results, strict=True))
+
+floor = {
+    ds: pl.wasserstein(pl.ToySampler(ds, seed + 5000)(1000), pl.ToySampler(ds, pl.HELD_OUT_SEED)(1000))
+    for ds in datasets
+}
+
+# %%
+fig, axes = plt.subplots(len(datasets), 2, figsize=(10, 2.8 * len(datasets)), squeeze=False)
+for i, ds in enumerate(datasets):
+    for m in METHODS:
+        rs = [runs[(ds, m, s)] for s in seed_list]
+        steps_axis = rs[0].evals["step"]
+        pl.plot_curves(axes[i, 0], steps_axis, [r.evals["w1"] for r in rs], m)
+        pl.plot_curves(
+            axes[i, 1], np.mean([r.evals["wall"] for r in rs], axis=0), [r.evals["w1"] for r in rs], m
+        )
+    for ax in axes[i]:
+        ax.axhline(floor[ds], ls="--", c="gray", lw=1, label="sampling floor")
+        ax.set_ylabel(f"{ds}\n$W_1$ to held-out data")
+    axes[i, 0].legend(fontsize=8)
+axes[-1, 0].set_xlabel("generator iterations")
+axes[-1, 1].set_xlabel("training wall-clock time (s)")
+fig.tight_layout()
+glue("fig-toy-curves", fig, display=False)
+plt.close(fig)
+
+rows = []
+final = {}
+for ds in datasets:
+    for m in METHODS:
+        w = np.array([runs[(ds, m, s)].evals["w1"][-1] for s in seed_list])
+        final[(ds, m)] = w
+        sec_per_it = np.mean([runs[(ds, m, s)].wall / steps for s in seed_list])
+        rows.append([ds, m, ", ".join(f"{v:.3f}" for v in w), f"{floor[ds]:.3f}", f"{1000 * sec_per_it:.1f}"])
+display(
+    Markdown(
+        markdown_table(
+            ["data", "method", f"final W1 (seeds {seed_list})", "sampling floor", "ms per iteration"], rows
+        )
+    )
+)
+
+# %% [markdown]
+# ```{glue:figure} fig-toy-curves
+# :name: fig-toy-curves
+#
+# Exact $W_1$ between generated and held-out real samples during training, over generator
+# iterations (left) and over training wall-clock time (right); mean over seeds, band from the
+# best to the worst seed. The dashed line is the sampling floor.
+# ```
+
+# %%
+wall_ratio = np.mean(
+    [
+        runs[(ds, "WGAN-GP", s)].wall / runs[(ds, "WGAN (clipping)", s)].wall
+        for ds in datasets
+        for s in seed_list
+    ]
+)
+print(f"a penalty iteration costs {wall_ratio:.2f}x a clipping iteration (double backward)")
+assert wall_ratio > 1.2
+for ds in datasets:
+    assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
+
+# %% [markdown]
+# What the run above measured (the printed table is regenerated on every execution; the asserts
+# encode only what held over the seeds we tried, see below):
+#
+# * Per iteration the penalty costs about 1.6 times as much as clipping: it needs the second
+#   backward pass through the critic.
+# * After `steps` iterations the penalised generator is closer to the data than the clipped one,
+#   on every data set and every seed (asserted). We checked this at the default budget over seeds
+#   0–3; at much smaller budgets (a few hundred iterations) clipping can match the penalty on the
+#   8 gaussians, and the paper makes no quantitative toy claim to compare with.
+# * Over wall-clock time the comparison is closer, since clipping does about 1.6 iterations in the
+#   time of one penalty iteration (right column of {numref}`fig-toy-curves`): in the seeds we ran,
+#   the penalty stays ahead in time on the 8 gaussians, while on the 25 gaussians and the swiss
+#   roll the two curves overlap for as long as the clipping runs last.
+# * Neither method is near the sampling floor at CPU scale: the official code trains for 100,000
+#   iterations, ours for a few hundred.
+#
+# The generated samples at the end, for the first seed, with the mode statistics of the mixtures
+# (a sample is of *high quality* within 3 standard deviations of a mixture centre; a mode is
+# *covered* if it has at least one such sample):
+
+# %%
+fig, axes = plt.subplots(len(METHODS), len(datasets), figsize=(3 * len(datasets), 6), squeeze=False)
+rows = []
+torch.manual_seed(seed)
+z = torch.randn(1000, 2)
+for j, ds in enumerate(datasets):
+    real = pl.ToySampler(ds, seed + 6000)(1000)
+    for i, m in enumerate(METHODS):
+        with torch.no_grad():
+            fake = runs[(ds, m, seed)].generator(z)
+        pl.plot_samples(axes[i, j], real, fake, lim=2.5, title=f"{ds}: {m}")
+        if ds != "swissroll":
+            stats = pl.mode_statistics(fake, pl.mixture_centers(ds), pl.mixture_std(ds))
+            rows.append(
+                [ds, m, f"{stats['modes']} / {len(pl.mixture_centers(ds))}", f"{stats['high_quality']:.1%}"]
+            )
+fig.tight_layout()
+glue("fig-toy-samples", fig, display=False)
+plt.close(fig)
+if rows:
+    display(Markdown(markdown_table(["data", "method", "modes covered", "high-quality samples"], rows)))
+
+# %% [markdown]
+# ```{glue:figure} fig-toy-samples
+# :name: fig-toy-samples
+#
+# Real (orange) and generated (green) samples after training, first seed.
+# ```
+
+# %% [markdown]
+# ## 7. The paper's $\lambda = 10$, and the one-sided penalty (appendix C)
+#
+# The paper uses $\lambda = 10$ everywhere; the toy code uses 0.1. We ran the same toy
+# configuration with $\lambda = 10$, once with the two-sided and once with the one-sided penalty
+# of appendix C, on the first data set and the first seed ({numref}`fig-lambda`).
+
+# %%
+lambda_runs = {m: runs[(extra_ds, m, seed)] for m in ("WGAN (clipping)", "WGAN-GP", *EXTRA)}
+fig, ax = plt.subplots(figsize=(6, 3))
+for m, r in lambda_runs.items():
+    ax.plot(
+        r.evals["step"],
+        r.evals["w1"],
+        marker="o",
+        label=m if m != "WGAN-GP" else f"WGAN-GP, lambda = {lam:g}",
+    )
+ax.axhline(floor[extra_ds], ls="--", c="gray", lw=1, label="sampling floor")
+ax.set_xlabel("generator iterations")
+ax.set_ylabel(f"{extra_ds}: $W_1$")
+ax.legend(fontsize=8)
+fig.tight_layout()
+glue("fig-lambda", fig, display=False)
+plt.close(fig)
+display(
+    Markdown(
+        markdown_table(["run", "final W1"], [[m, f"{r.evals['w1'][-1]:.3f}"] for m, r in lambda_runs.items()])
+    )
+)
+
+# %% [markdown]
+# The two forms of the penalty differ only where $\|\nabla D\| < 1$. With the toy code's
+# $\lambda = 0.1$ the penalised critic's gradient norm is several times 1 almost everywhere (the
+# scale prediction of section 3), so a one-sided and a two-sided run at $\lambda = 0.1$ are nearly
+# the same run; the comparison is only meaningful at $\lambda = 10$, where the norms hover
+# around 1.
+#
+# At $\lambda = 10$ the table above shows a clear difference at this budget: the two-sided run lags
+# far behind the toy code's $\lambda = 0.1$ (in the seeds we ran, $W_1$ was still between 0.5 and
+# 1.2 after 600 iterations), while the one-sided run keeps pace with it. The official code's
+# comment on $\lambda$ says a large penalty "isn't necessary if you increase CRITIC_ITERS enough":
+# with the two-sided penalty and 5 critic updates the critic needs more iterations to become useful
+# to the generator. Running longer (`-p steps 2000 -p dataset 8gaussians`) lets the two-sided
+# $\lambda = 10$ run catch up; at CPU scale we do not claim that it does.
+#
+# ```{glue:figure} fig-lambda
+# :name: fig-lambda
+#
+# $W_1$ during training with the toy code's $\lambda$, the paper's $\lambda = 10$ (two-sided and
+# one-sided), and clipping; one seed.
+# ```
+#
+# Appendix C compared the two on 174 image architectures (two-sided better in 100, one-sided
+# in 77, not significant); a toy run with one seed cannot settle that, and we do not assert an order.
+
+# %% [markdown]
+# ## Reproduction
+#
+# The paper's toy results are figures, not numbers; the rows below state the claim and what we
+# measured in this execution (CPU scale, parameters as printed at the top). The full-scale column
+# is read from `results/wgan_gp/` and says "not yet run" until a full-scale run is recorded there.
+
+# %%
+command = (
+    "papermill nbs/wgan_gp.ipynb runs/wgan_gp.ipynb -p steps 100000 -p width 512 -p seeds 3 "
+    "-p critic_steps 20000 -p deep_steps 2000 -p device cuda -p workers 1 "
+    "-p checkpoint_every 5000 -p resume True"
+)
+mean_final = {(ds, m): final[(ds, m)].mean() for ds in datasets for m in METHODS}
+rows = [
+    [
+        "Prop. 1: unit gradient along coupled segments (theorem)",
+        "median norm "
+        + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['norm']):.2f}" for ds in pl.TOY_DATASETS)
+        + "; median cosine "
+        + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['cosine']):.2f}" for ds in pl.TOY_DATASETS),
+        full_scale("wgan_gp", "prop1", "median_cosine"),
+        command,
+    ],
+    [
+        "Fig. 1a: clipped critics ignore the data's structure (figure)",
+        "share of KR bound, clipping / penalty: "
+        + ", ".join(
+            f"{efficiency[(ds, 'clipping')]:.2f} / {efficiency[(ds, 'penalty')]:.2f}"
+            for ds in pl.TOY_DATASETS
+        ),
+        full_scale("wgan_gp", "fig1a", "kr_efficiency_penalty"),
+        command,
+    ],
+    [
+        "Fig. 1b: clipping explodes (c=0.1) or vanishes (c≤0.01), penalty stable (figure)",
+        "layer 1 / layer 12: " + ", ".join(f"{k}: {v[0] / v[-1]:.0e}" for k, v in layer_norms.items()),
+        full_scale("wgan_gp", "fig1b", "penalty_band"),
+        command,
+    ],
+    [
+        "Toy GANs: penalty trains better than clipping (official code, no number)",
+        "final W1 clipping / penalty: "
+        + ", ".join(
+            f"{ds} {mean_final[(ds, 'WGAN (clipping)')]:.2f} / {mean_final[(ds, 'WGAN-GP')]:.2f}"
+            for ds in datasets
+        ),
+        full_scale("wgan_gp", "toy", "w1_penalty"),
+        command,
+    ],
+    [
+        "App. C: two-sided better in 100 of 174 architectures, one-sided in 77 (images)",
+        f"{extra_ds}, lambda = 10, final W1 two-sided / one-sided: "
+        + " / ".join(f"{lambda_runs[m].evals['w1'][-1]:.2f}" for m in EXTRA),
+        full_scale("wgan_gp", "appendix_c", "w1_one_sided"),
+        command,
+    ],
+]
+display(
+    Markdown(
+        markdown_table(["paper's claim", "ours, CPU scale (this run)", "ours, full scale", "command"], rows)
+    )
+)
+print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
