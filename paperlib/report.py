@@ -26,7 +26,7 @@ def load_result(chapter: str, experiment: str, root: Path | None = None) -> dict
 def full_scale(
     chapter: str, experiment: str, metric: str, fmt: str = "{:.3f}", root: Path | None = None
 ) -> str:
-    """The table cell for one recorded metric: its value with device and steps, or "not yet run"."""
+    """The table cell for one recorded metric: its value with device and wall hours, or "not yet run"."""
     result = load_result(chapter, experiment, root)
     if result is None:
         return NOT_RUN
