@@ -10,6 +10,8 @@ exactly where an uninterrupted run would be.
 
 from __future__ import annotations
 
+import csv
+import math
 import multiprocessing
 import os
 import random
@@ -23,9 +25,10 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from torchvision.utils import save_image
 from tqdm import tqdm
 
-from paperlib.config import ParameterError, check_choice, check_float, check_int, seed_everything
+from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int, seed_everything
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.losses import OBJECTIVES
 from paperlib.metrics.toy import wasserstein
@@ -74,6 +77,16 @@ class History:
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()), []))
 
+    def write_csv(self, path: str | os.PathLike) -> None:
+        """Write all rows to ``path`` as CSV, atomically (temporary file, then rename)."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(self.columns)
+            writer.writerows(zip(*self.columns.values(), strict=True))
+        os.replace(tmp, path)
+
 
 def _rng_state() -> dict[str, Any]:
     state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
@@ -100,10 +113,19 @@ class Trainer:
 
     ``generator_steps=0`` holds the generator fixed (the critic is trained to optimality against
     it, as in WGAN-GP Figure 1a). ``evaluate(trainer) -> dict`` is called every ``eval_every``
-    iterations and at the end of :meth:`train`; its results land in ``trainer.evals``.
+    iterations and at the end of :meth:`train`; its results land in ``trainer.evals`` and, with a
+    ``run_dir``, in ``metrics.csv`` there, next to a PNG grid of ``grid_samples`` images from
+    fixed noise (image generators only).
+
+    Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
+    generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
+    ``generator_batch_multiple`` times the batch (the official ResNet code uses 2); ``amp`` runs
+    the networks under bfloat16 autocast and ``channels_last`` stores image networks in NHWC
+    order (both meant for CUDA; off by default).
     """
 
     CHECKPOINT = "checkpoint.pt"
+    METRICS = "metrics.csv"
 
     def __init__(
         self,
@@ -124,6 +146,11 @@ class Trainer:
         eval_every: int = 0,
         run_dir: str | os.PathLike | None = None,
         checkpoint_every: int = 0,
+        grid_samples: int = 0,
+        lr_decay_steps: int = 0,
+        generator_batch_multiple: int = 1,
+        amp: bool = False,
+        channels_last: bool = False,
     ) -> None:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
@@ -137,20 +164,43 @@ class Trainer:
         self.checkpoint_every = check_int("checkpoint_every", checkpoint_every, 0)
         if self.checkpoint_every and run_dir is None:
             raise ParameterError("checkpoint_every > 0 needs a run_dir to write checkpoints to")
+        self.grid_samples = check_int("grid_samples", grid_samples, 0)
+        self.lr_decay_steps = check_int("lr_decay_steps", lr_decay_steps, 0)
+        self.generator_batch_multiple = check_int("generator_batch_multiple", generator_batch_multiple, 1)
+        self.amp = check_bool("amp", amp)
         self.device = torch.device(device)
-        self.generator = generator.to(self.device)
-        self.critic = critic.to(self.device)
+        memory_format = (
+            torch.channels_last if check_bool("channels_last", channels_last) else torch.preserve_format
+        )
+        self.generator = generator.to(self.device, memory_format=memory_format)
+        self.critic = critic.to(self.device, memory_format=memory_format)
         self.data = data
         self.evaluate = evaluate
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.opt_d = optimizer.build(self.critic.parameters())
         self.opt_g = optimizer.build(self.generator.parameters()) if self.generator_steps else None
+        self.schedulers = [
+            torch.optim.lr_scheduler.LambdaLR(opt, self.lr_factor)
+            for opt in (self.opt_d, self.opt_g)
+            if opt is not None and self.lr_decay_steps
+        ]
+        self.grid_noise = torch.randn(
+            (self.grid_samples, *self.noise_shape), generator=torch.Generator().manual_seed(0)
+        )
         self.step = 0
         self.wall = 0.0
         self.log = History()
         self.evals = History()
 
     # ---------------------------------------------------------------- one iteration
+    def lr_factor(self, iteration: int) -> float:
+        """Learning-rate multiplier at a generator iteration: ``max(0, 1 - iteration / lr_decay_steps)``."""
+        return max(0.0, 1.0 - iteration / self.lr_decay_steps)
+
+    def autocast(self) -> torch.autocast:
+        """bfloat16 autocast on this trainer's device when ``amp`` is on, a no-op otherwise."""
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp)
+
     def noise(self, n: int) -> torch.Tensor:
         """Latent batch ``z ~ N(0, I)`` of shape ``(n, *noise_shape)``."""
         return torch.randn((n, *self.noise_shape), device=self.device)
@@ -158,12 +208,13 @@ class Trainer:
     def critic_step(self) -> dict[str, torch.Tensor]:
         """One critic update: objective on a real and a generated batch, plus the regularizer."""
         real = self.data(self.batch_size).to(self.device)
-        with torch.no_grad():
-            fake = self.generator(self.noise(self.batch_size))
-        real_out, fake_out = self.critic(real), self.critic(fake)
-        loss = self.objective.critic(real_out, fake_out)
-        penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
-        total = loss if penalty is None else loss + penalty
+        with self.autocast():
+            with torch.no_grad():
+                fake = self.generator(self.noise(self.batch_size))
+            real_out, fake_out = self.critic(real), self.critic(fake)
+            loss = self.objective.critic(real_out, fake_out)
+            penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
+            total = loss if penalty is None else loss + penalty
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
         self.opt_d.step()
@@ -175,7 +226,9 @@ class Trainer:
     def generator_step(self) -> torch.Tensor:
         """One generator update; the critic's parameters are frozen meanwhile (no wasted gradients)."""
         _set_requires_grad(self.critic, False)
-        loss = self.objective.generator(self.critic(self.generator(self.noise(self.batch_size))))
+        with self.autocast():
+            fake = self.generator(self.noise(self.batch_size * self.generator_batch_multiple))
+            loss = self.objective.generator(self.critic(fake))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
@@ -192,6 +245,8 @@ class Trainer:
         stats["loss_g"] = torch.full((), float("nan"))
         for _ in range(self.generator_steps):
             stats["loss_g"] = self.generator_step()
+        for scheduler in self.schedulers:
+            scheduler.step()
         self.step += 1
         return stats
 
@@ -242,6 +297,18 @@ class Trainer:
                 self.evals.append({"step": self.step, "wall": self.wall, **self.evaluate(self)})
             finally:
                 _set_rng_state(state)
+        if self.run_dir is not None:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            if len(self.evals):
+                self.evals.write_csv(self.run_dir / self.METRICS)
+            if self.grid_samples:
+                self.save_grid(self.run_dir / f"samples_{self.step:07d}.png")
+
+    @torch.no_grad()
+    def save_grid(self, path: str | os.PathLike) -> None:
+        """Save the images generated from the fixed grid noise as one PNG grid."""
+        images = self.generator(self.grid_noise.to(self.device)).float()
+        save_image(images, path, nrow=math.isqrt(len(images)) or 1, normalize=True, value_range=(-1, 1))
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
@@ -263,6 +330,9 @@ class Trainer:
             "generator_steps": self.generator_steps,
             "batch_size": self.batch_size,
             "noise_shape": self.noise_shape,
+            "lr_decay_steps": self.lr_decay_steps,
+            "generator_batch_multiple": self.generator_batch_multiple,
+            "amp": self.amp,
         }
 
     def state_dict(self) -> dict[str, Any]:
@@ -274,6 +344,7 @@ class Trainer:
             "critic": self.critic.state_dict(),
             "opt_d": self.opt_d.state_dict(),
             "opt_g": self.opt_g.state_dict() if self.opt_g else None,
+            "schedulers": [scheduler.state_dict() for scheduler in self.schedulers],
             "rng": _rng_state(),
             "data": self.data.state_dict() if hasattr(self.data, "state_dict") else None,
             "log": self.log.columns,
@@ -308,8 +379,13 @@ class Trainer:
         _set_rng_state(state["rng"])
         if state["data"] is not None:
             self.data.load_state_dict(state["data"])
+        for scheduler, saved in zip(self.schedulers, state["schedulers"], strict=True):
+            scheduler.load_state_dict(saved)
         self.step, self.wall = state["step"], state["wall"]
         self.log, self.evals = History(state["log"]), History(state["evals"])
+        if self.run_dir is not None and len(self.evals):
+            # a run killed after an evaluation but before its next checkpoint left later rows behind
+            self.evals.write_csv(self.run_dir / self.METRICS)
 
 
 HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
