@@ -13,12 +13,29 @@ from paperlib.config import (
     run_dir,
     seed_everything,
 )
+from paperlib.data.images import IMAGE_DATASETS, DatasetMissingError, ImageSampler, data_root, image_dataset
 from paperlib.data.toy import DATASETS as TOY_DATASETS
 from paperlib.data.toy import DataPlusNoise, ToyDataset, ToySampler, mixture_centers, mixture_std
 from paperlib.diagnostics import layer_gradient_norms, weights
 from paperlib.losses import OBJECTIVES, Objective
+from paperlib.metrics.images import (
+    DigitsClassifier,
+    InceptionWeightsMissing,
+    Uint8ImageDataset,
+    class_score_from_logits,
+    digits_class_score,
+    digits_classifier,
+    digits_frechet_distance,
+    fid,
+    frechet_distance,
+    images_to_uint8,
+    inception_score,
+    inception_weights_path,
+)
 from paperlib.metrics.toy import mmd, mode_statistics, wasserstein
+from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
+from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
 from paperlib.plotting import plot_curves, plot_samples, plot_value_surface
 from paperlib.train import (
@@ -34,41 +51,62 @@ from paperlib.train import (
 
 __all__ = [
     "HELD_OUT_SEED",
-    "RunResult",
-    "plot_curves",
-    "plot_samples",
-    "plot_value_surface",
-    "run_many",
-    "run_toy",
-    "toy_trainer",
+    "IMAGE_DATASETS",
     "MLP",
     "OBJECTIVES",
     "TOY_DATASETS",
+    "DCGANCritic",
+    "DCGANGenerator",
     "DataPlusNoise",
+    "DatasetMissingError",
+    "DigitsClassifier",
     "GradientPenalty",
     "History",
+    "ImageSampler",
+    "InceptionWeightsMissing",
     "Objective",
     "OptimizerSpec",
     "ParameterError",
+    "ResNetCritic",
+    "ResNetGenerator",
+    "RunResult",
     "ToyDataset",
     "ToySampler",
     "Trainer",
+    "Uint8ImageDataset",
     "WeightClipping",
     "check_bool",
     "check_choice",
     "check_float",
     "check_int",
+    "class_score_from_logits",
+    "data_root",
+    "digits_class_score",
+    "digits_classifier",
+    "digits_frechet_distance",
+    "fid",
+    "frechet_distance",
     "gradient_norm",
+    "image_dataset",
+    "images_to_uint8",
+    "inception_score",
+    "inception_weights_path",
     "layer_gradient_norms",
     "mixture_centers",
     "mixture_std",
     "mmd",
     "mode_statistics",
+    "plot_curves",
+    "plot_samples",
+    "plot_value_surface",
     "resolve_device",
     "run_dir",
+    "run_many",
+    "run_toy",
     "seed_everything",
     "toy_critic",
     "toy_generator",
+    "toy_trainer",
     "wasserstein",
     "weights",
 ]
