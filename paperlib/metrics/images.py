@@ -35,7 +35,6 @@ from urllib.parse import urlsplit
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.utils.data import Dataset
@@ -52,6 +51,7 @@ from torch_fidelity.metric_isc import isc_features_to_metric
 from torch_fidelity.utils_torch import torch_atomic_save
 
 from paperlib.config import ParameterError, check_choice, check_int, resolve_device
+from paperlib.data.images import image_dataset
 
 ArrayLike = np.ndarray | torch.Tensor
 ImageGenerator = Callable[[torch.Tensor], torch.Tensor]
@@ -353,21 +353,18 @@ def class_score_from_logits(logits: ArrayLike, splits: int = 10, seed: int = 0) 
 
 # ---------------------------------------------------------------- digits classifier
 def _digits(split: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """scikit-learn's digits as ``(N, 1, 32, 32)`` images in ``[-1, 1]`` and their labels.
+    """The digits of ``image_dataset("digits", size=32)`` as ``(N, 1, 32, 32)`` images and labels.
 
     ``split`` is ``"all"`` or the classifier's ``"train"`` / ``"test"`` part (75 / 25 %, stratified,
-    seed 0). The conversion must stay the one of ``image_dataset("digits", size=32)`` in
-    paperlib/data/images.py: pixels / 16, bilinear up-sampling (align_corners=False), then 2x - 1.
+    seed 0).
     """
     check_choice("split", split, ("all", "train", "test"))
-    digits = load_digits()
-    images = torch.tensor(digits.images, dtype=torch.float32)[:, None] / 16
-    images = F.interpolate(images, size=DIGITS_SIZE, mode="bilinear", align_corners=False) * 2 - 1
-    labels = torch.tensor(digits.target)
+    digits = image_dataset("digits", size=DIGITS_SIZE)
+    images, labels = digits.images, digits.labels
     if split == "all":
         return images, labels
     train, test = train_test_split(
-        np.arange(len(labels)), test_size=0.25, stratify=digits.target, random_state=0
+        np.arange(len(labels)), test_size=0.25, stratify=labels.numpy(), random_state=0
     )
     index = torch.as_tensor(train if split == "train" else test)
     return images[index], labels[index]
