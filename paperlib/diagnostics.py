@@ -75,3 +75,17 @@ def coupled_segment_gradients(
     direction = y - fake
     cosine = torch.nn.functional.cosine_similarity(grad, direction, dim=1)
     return {"norm": grad.norm(dim=1).cpu().numpy(), "cosine": cosine.detach().cpu().numpy()}
+
+
+def relative_change(values: Sequence[float] | np.ndarray, fraction: float = 0.2) -> float:
+    """How much a training curve still moves: ``|mean(last part) - mean(part before)| / |mean(last part)|``.
+
+    Both parts are the last ``fraction`` of ``values`` and the ``fraction`` before it; a critic
+    trained to optimality (WGAN-GP Figure 1a) has a W estimate whose relative change is small.
+    """
+    values = np.asarray(values, dtype=float)
+    q = int(len(values) * fraction)
+    if not 0 < fraction <= 0.5 or q == 0:
+        raise ValueError(f"fraction={fraction!r} must be in (0, 0.5] and leave at least one value per part")
+    last, before = values[-q:].mean(), values[-2 * q : -q].mean()
+    return float(abs(last - before) / abs(last))

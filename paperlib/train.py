@@ -11,6 +11,7 @@ exactly where an uninterrupted run would be.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -455,17 +457,29 @@ def _worker_init() -> None:
     torch.set_num_threads(1)
 
 
+@functools.cache
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per worker count for the life of this process: its workers import torch and paperlib
+    (several seconds) once, not at every :func:`run_many` call."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+    )
+
+
 def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
     """``[function(**job) for job in jobs]``, in ``workers`` processes of one thread each.
 
     Small toy networks use a CPU core poorly from two threads; two single-threaded processes do
-    about 1.7x the work on a 2-core machine. ``workers=1`` runs in this process (use it on a GPU).
-    ``function`` must be importable (defined in a module, not in a notebook).
+    about 1.7x the work on a 2-core machine. Jobs start in the order given, so list the longest
+    first. ``workers=1`` runs in this process (use it on a GPU). ``function`` must be importable
+    (defined in a module, not in a notebook).
     """
     check_int("workers", workers, 1)
     if workers == 1 or len(jobs) == 1:
         return [function(**job) for job in jobs]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_worker_init) as pool:
-        futures = [pool.submit(function, **job) for job in jobs]
+    try:
+        futures = [_pool(workers).submit(function, **job) for job in jobs]
         return [f.result() for f in futures]
+    except BrokenProcessPool:
+        _pool.cache_clear()  # a worker died: the next call starts a fresh pool
+        raise
