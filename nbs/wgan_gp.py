@@ -19,8 +19,9 @@
 # Gulrajani, Ahmed, Arjovsky, Dumoulin and Courville {cite}`gulrajani2017improved` replace the
 # weight clipping of the Wasserstein GAN {cite}`arjovsky2017wasserstein` by a penalty on the norm
 # of the critic's gradient. This chapter derives why, checks the theory numerically, and runs the
-# paper's toy experiments (section 3 and appendix C). The image and text experiments of sections
-# 5.1–5.6 are not part of this chapter yet.
+# paper's toy experiments (section 3 and appendix C) and its DCGAN image experiment (section 5.3,
+# on digits at CPU scale, on CIFAR-10 at full scale). The other image and text experiments of
+# sections 5.1–5.6 are not part of this chapter yet.
 #
 # **Scale.** By default every experiment runs at *CPU scale*: narrower networks (width 128
 # instead of 512) and hundreds instead of 100,000 generator iterations, so that the whole chapter
@@ -32,7 +33,7 @@
 steps: int = 600  # generator iterations of each toy GAN run (official toy code: 100000)
 seeds: int = 2  # independent seeds of each toy GAN configuration
 seed: int = 0  # first seed; runs use seed, seed + 1, ...
-dataset: str = "all"  # toy data of the GAN runs: "8gaussians", "25gaussians", "swissroll" or "all"
+toy_dataset: str = "all"  # toy data of the GAN runs: "8gaussians", "25gaussians", "swissroll" or "all"
 width: int = 128  # hidden width of the toy MLPs (official toy code: 512)
 lam: float = 0.1  # gradient-penalty weight of the toy GAN runs (official toy code: 0.1; paper: 10)
 critic_steps: int = 1500  # critic updates when a critic is trained to optimality (Fig. 1a, Prop. 1)
@@ -40,8 +41,21 @@ deep_steps: int = 100  # generator iterations of the 12-layer runs of Fig. 1b
 device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
 workers: int = 2  # processes for independent runs, one thread each (use 1 on a GPU)
 out_dir: str = "runs"  # run folders: <out_dir>/wgan_gp/<experiment>/, relative to the repository root
-checkpoint_every: int = 0  # generator iterations between checkpoints of the toy GAN runs (0: none)
-resume: bool = False  # continue toy GAN runs from their checkpoints in out_dir
+dataset: str = (
+    "digits"  # images of the DCGAN run: "digits" (offline, CPU scale), "cifar10" (paper), "mnist", ...
+)
+image_steps: int = 200  # generator iterations of the DCGAN run (official gan_cifar.py: 200000)
+image_dim: int = 16  # width of the DCGAN generator and critic (official: 128)
+image_batch_size: int = 32  # batch size of the DCGAN run (paper: 64)
+image_lr_scale: float = 10.0  # factor on the paper's learning rate 1e-4 in the DCGAN run (paper: 1)
+image_eval_every: int = 50  # generator iterations between evaluations of the DCGAN run (official: 1000)
+image_eval_samples: int = 500  # generated images per evaluation (official in-training IS: 1000)
+data_root: str = ""  # folder of the image data sets ("": $PAPERLIB_DATA, else ~/.cache/paperlib/data)
+data_workers: int = 0  # DataLoader processes feeding the DCGAN run (on a GPU: 4)
+checkpoint_every: int = 0  # generator iterations between checkpoints of every GAN run (0: none)
+resume: bool = False  # continue GAN runs from their checkpoints in out_dir
+check: bool = True  # assert the claims measured at the default scale (False: report the numbers only)
+record: str = "none"  # write results/wgan_gp/*.json of this execution: "none", "toy", "images" or "all"
 
 # %%
 import time
@@ -60,7 +74,15 @@ from paperlib.report import full_scale, markdown_table
 pl.check_int("steps", steps, 1)
 pl.check_int("seeds", seeds, 1)
 pl.check_int("seed", seed, 0)
-pl.check_choice("dataset", dataset, (*pl.TOY_DATASETS, "all"))
+pl.check_choice("toy_dataset", toy_dataset, (*pl.TOY_DATASETS, "all"))
+pl.check_choice("dataset", dataset, pl.IMAGE_DATASETS)
+pl.check_int("image_steps", image_steps, 1)
+pl.check_int("image_dim", image_dim, 1)
+pl.check_int("image_batch_size", image_batch_size, 1)
+pl.check_float("image_lr_scale", image_lr_scale, 0.0, inclusive=False)
+pl.check_int("image_eval_every", image_eval_every, 1)
+pl.check_int("image_eval_samples", image_eval_samples, 10)
+pl.check_int("data_workers", data_workers, 0)
 pl.check_int("width", width, 1)
 pl.check_float("lam", lam, 0.0, inclusive=False)
 pl.check_int("critic_steps", critic_steps, 1)
@@ -68,11 +90,14 @@ pl.check_int("deep_steps", deep_steps, 1)
 pl.check_int("workers", workers, 1)
 pl.check_int("checkpoint_every", checkpoint_every, 0)
 pl.check_bool("resume", resume)
+pl.check_bool("check", check)
+pl.check_choice("record", record, ("none", "toy", "images", "all"))
 dev = pl.resolve_device(device)
-datasets = list(pl.TOY_DATASETS) if dataset == "all" else [dataset]
+toy_datasets = list(pl.TOY_DATASETS) if toy_dataset == "all" else [toy_dataset]
 seed_list = [seed + k for k in range(seeds)]
 chapter_start = time.perf_counter()
-print(f"device: {dev}; toy data: {datasets}; seeds: {seed_list}")
+parameters = pl.notebook_parameters("wgan_gp", globals())  # for the result files of `record`
+print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {dataset}")
 
 # %% [markdown]
 # ## 1. From the GAN game to the Wasserstein critic
@@ -235,7 +260,8 @@ for key, r in fit.items():
         f"{key[0]:12s} {key[1]:9s} W estimate {r.log['w_estimate'][-20:].mean():.4f}  "
         f"relative change {relative_change(r.log['w_estimate']):.3f}"
     )
-    assert relative_change(r.log["w_estimate"]) < 0.15, key
+    if check:
+        assert relative_change(r.log["w_estimate"]) < 0.15, key
 
 # %% [markdown]
 # The clipped critics' estimates are tiny: their Lipschitz constant $k$ is far below 1. Scale is
@@ -272,7 +298,7 @@ plt.close(fig)
 
 for ds in pl.TOY_DATASETS:
     print(f"{ds:12s} clipping {efficiency[(ds, 'clipping')]:.3f}   penalty {efficiency[(ds, 'penalty')]:.3f}")
-    if ds != "25gaussians":  # see the text: on 25 gaussians the order held in 3 of 4 seeds only
+    if check and ds != "25gaussians":  # see the text: on 25 gaussians the order held in 3 of 4 seeds only
         assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.05, ds
 
 # %% [markdown]
@@ -328,8 +354,9 @@ for ds in pl.TOY_DATASETS:
     )
     axes[0].hist(g["norm"], bins=40, range=(0, 2), histtype="step", label=ds)
     axes[1].hist(g["cosine"], bins=40, range=(-1, 1), histtype="step", label=ds)
-    assert 0.95 < np.median(g["norm"]) < 1.2, ds
-    assert np.median(g["cosine"]) > 0.85, ds
+    if check:
+        assert 0.95 < np.median(g["norm"]) < 1.2, ds
+        assert np.median(g["cosine"]) > 0.85, ds
 axes[0].set_xlabel(r"$\|\nabla D(x_t)\|$")
 axes[1].set_xlabel(r"cosine between $\nabla D(x_t)$ and $y - x$")
 axes[0].legend(fontsize=8)
@@ -424,17 +451,19 @@ for name, norms in layer_norms.items():
         f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e}; "
         f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e}"
     )
-assert layer_norms["clip c=0.1"][0] / layer_norms["clip c=0.1"][-1] > 1e3  # explodes towards the input
-for name in ("clip c=0.01", "clip c=0.001"):
-    assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
-assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
+if check:
+    assert layer_norms["clip c=0.1"][0] / layer_norms["clip c=0.1"][-1] > 1e3  # explodes towards the input
+    for name in ("clip c=0.01", "clip c=0.001"):
+        assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
+    assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
 
 at_edge = np.mean(np.abs(clipped_w) > 0.99 * 0.01)
 near_max = np.mean(np.abs(penalty_w) > 0.99 * np.abs(penalty_w).max())
 print(
     f"clipped weights at ±c: {at_edge:.1%}; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
 )
-assert at_edge > 0.5 and near_max < 0.01
+if check:
+    assert at_edge > 0.5 and near_max < 0.01
 
 # %% [markdown]
 # ```{glue:figure} fig-deep
@@ -499,21 +528,21 @@ def toy_job(ds: str, method: str, s: int, settings: dict) -> dict:
     )
 
 
-extra_ds = datasets[0]  # section 7 runs on one data set, to keep the chapter within its time budget
+extra_ds = toy_datasets[0]  # section 7 runs on one data set, to keep the chapter within its time budget
 # penalty runs first: they are the slowest, and run_many starts jobs in this order
 keys = [(extra_ds, m, seed) for m in EXTRA]
-keys += [(ds, m, s) for m in reversed(METHODS) for ds in datasets for s in seed_list]
+keys += [(ds, m, s) for m in reversed(METHODS) for ds in toy_datasets for s in seed_list]
 results = pl.run_many(pl.run_toy, [toy_job(ds, m, s, {**METHODS, **EXTRA}[m]) for ds, m, s in keys], workers)
 runs = dict(zip(keys, results, strict=True))
 
 floor = {
     ds: pl.wasserstein(pl.ToySampler(ds, seed + 5000)(1000), pl.ToySampler(ds, pl.HELD_OUT_SEED)(1000))
-    for ds in datasets
+    for ds in toy_datasets
 }
 
 # %%
-fig, axes = plt.subplots(len(datasets), 2, figsize=(10, 2.8 * len(datasets)), squeeze=False)
-for i, ds in enumerate(datasets):
+fig, axes = plt.subplots(len(toy_datasets), 2, figsize=(10, 2.8 * len(toy_datasets)), squeeze=False)
+for i, ds in enumerate(toy_datasets):
     for m in METHODS:
         rs = [runs[(ds, m, s)] for s in seed_list]
         steps_axis = rs[0].evals["step"]
@@ -533,7 +562,7 @@ plt.close(fig)
 
 rows = []
 final = {}
-for ds in datasets:
+for ds in toy_datasets:
     for m in METHODS:
         w = np.array([runs[(ds, m, s)].evals["w1"][-1] for s in seed_list])
         final[(ds, m)] = w
@@ -560,14 +589,15 @@ display(
 wall_ratio = np.mean(
     [
         runs[(ds, "WGAN-GP", s)].wall / runs[(ds, "WGAN (clipping)", s)].wall
-        for ds in datasets
+        for ds in toy_datasets
         for s in seed_list
     ]
 )
 print(f"a penalty iteration costs {wall_ratio:.2f}x a clipping iteration (double backward)")
-assert wall_ratio > 1.2
-for ds in datasets:
-    assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
+if check:
+    assert wall_ratio > 1.2
+    for ds in toy_datasets:
+        assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
 
 # %% [markdown]
 # What the run above measured (the printed table is regenerated on every execution; the asserts
@@ -591,11 +621,11 @@ for ds in datasets:
 # *covered* if it has at least one such sample):
 
 # %%
-fig, axes = plt.subplots(len(METHODS), len(datasets), figsize=(3 * len(datasets), 6), squeeze=False)
+fig, axes = plt.subplots(len(METHODS), len(toy_datasets), figsize=(3 * len(toy_datasets), 6), squeeze=False)
 rows = []
 torch.manual_seed(seed)
 z = torch.randn(1000, 2)
-for j, ds in enumerate(datasets):
+for j, ds in enumerate(toy_datasets):
     real = pl.ToySampler(ds, seed + 6000)(1000)
     for i, m in enumerate(METHODS):
         with torch.no_grad():
@@ -662,7 +692,7 @@ display(
 # comment on $\lambda$ says a large penalty "isn't necessary if you increase CRITIC_ITERS enough":
 # with the two-sided penalty and 5 critic updates the critic needs more iterations to become useful
 # to the generator. It does learn, slowly: in one longer run
-# (`-p steps 2000 -p dataset 8gaussians -p seeds 1`) we measured $W_1 = 0.36$ after 2000
+# (`-p steps 2000 -p toy_dataset 8gaussians -p seeds 1`) we measured $W_1 = 0.36$ after 2000
 # iterations for the two-sided $\lambda = 10$ run, against 0.16 for the one-sided one.
 #
 # ```{glue:figure} fig-lambda
@@ -676,19 +706,143 @@ display(
 # in 77, not significant); a toy run with one seed cannot settle that, and we do not assert an order.
 
 # %% [markdown]
+# ## 8. Images: the DCGAN of section 5.3 with the gradient penalty
+#
+# Section 5.3 trains the DCGAN architecture on CIFAR-10 with the penalty ($\lambda = 10$, five
+# critic updates per generator update, Adam with learning rate $10^{-4}$ and
+# $\beta = (0.5, 0.9)$, batch 64, 200,000 generator iterations in the official `gan_cifar.py`)
+# and follows the Inception Score during training (Figure 3). The critic has no batch
+# normalisation: a penalty on the gradient of each sample's score is only defined when the score
+# does not depend on the rest of the batch (section 4; `paperlib` refuses a batch-normalised
+# critic with a penalty).
+#
+# **What runs here by default is not CIFAR-10.** At CPU scale the data are scikit-learn's 8x8
+# handwritten digits, upsampled to 32x32 (`dataset="digits"`, no download), the networks are
+# `image_dim = 16` channels wide instead of 128, the batch is 32, training lasts
+# `image_steps = 200` generator iterations, and the learning rate is 10 times the paper's
+# (`image_lr_scale`), since at the paper's rate 200 iterations leave only blurs. Inception Score
+# and FID are meaningless on digits, so the curve uses two stand-ins computed with a small digits
+# classifier that `paperlib` trains and caches: the Fréchet distance between the classifier's
+# features of generated and real digits (the formula of FID, *not* FID) and the
+# Inception-Score formula on its class probabilities (between 1 and 10, *not* IS). With
+# `-p dataset cifar10` the same cell trains on CIFAR-10 and records the real Inception Score and
+# FID (TF-Inception weights, through torch-fidelity).
+
+# %%
+image_folder = pl.run_dir(out_dir, "wgan_gp", f"dcgan-{dataset}-seed{seed}") if checkpoint_every else None
+image_job = dict(
+    steps=image_steps,
+    dataset=dataset,
+    seed=seed,
+    dim=image_dim,
+    batch_size=image_batch_size,
+    regularizer=pl.GradientPenalty(10.0),
+    optimizer=pl.OptimizerSpec("adam", 1e-4 * image_lr_scale, (0.5, 0.9)),
+    n_critic=5,
+    eval_every=image_eval_every,
+    eval_samples=image_eval_samples,
+    root=data_root or None,
+    num_workers=data_workers,
+    run_dir=image_folder,
+    checkpoint_every=checkpoint_every,
+    grid_samples=64,
+    resume=resume,
+    device=dev,
+)
+dcgan = pl.run_image(**image_job)
+quality, score = ("digits_fd", "digits_score") if dataset == "digits" else ("fid", "inception_score")
+for column in ("step", quality, score):
+    print(f"{column:>15s}", " ".join(f"{v:8.2f}" for v in dcgan.evals[column]))
+print(f"{dcgan.wall:.0f} s of training, {1000 * dcgan.wall / image_steps:.0f} ms per generator iteration")
+
+# %%
+real_set = pl.image_dataset(dataset, root=data_root or None, size=pl.image_size(dataset))
+real_images = torch.stack([real_set[i][0] for i in range(64)])
+with torch.no_grad():
+    fake_images = dcgan.generator(torch.randn(64, 128, generator=torch.Generator().manual_seed(seed)))
+fig = plt.figure(figsize=(12, 6.5))
+grid = fig.add_gridspec(2, 3)
+ax_it, ax_time = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+for ax, x, label in (
+    (ax_it, "step", "generator iterations"),
+    (ax_time, "wall", "training wall-clock time (s)"),
+):
+    ax.plot(dcgan.evals[x], dcgan.evals[quality], marker="o", c="tab:blue")
+    ax.set_yscale("log")
+    ax.set_ylabel(quality.replace("_", " "), color="tab:blue")
+    ax.set_xlabel(label)
+    twin = ax.twinx()
+    twin.plot(dcgan.evals[x], dcgan.evals[score], marker="s", c="tab:green")
+    twin.set_ylabel(score.replace("_", " "), color="tab:green")
+ax_w = fig.add_subplot(grid[1, 0:2])
+ax_w.plot(dcgan.log["step"], dcgan.log["w_estimate"], lw=0.8)
+ax_w.set_xlabel("generator iterations")
+ax_w.set_ylabel(r"critic's $\mathbb{E}[D(x)] - \mathbb{E}[D(\tilde x)]$")
+pl.plot_image_grid(fig.add_subplot(grid[0, 2]), fake_images, f"generated, iteration {image_steps}")
+pl.plot_image_grid(fig.add_subplot(grid[1, 2]), real_images, f"real ({dataset})")
+fig.tight_layout()
+glue("fig-dcgan", fig, display=False)
+plt.close(fig)
+
+# %% [markdown]
+# ```{glue:figure} fig-dcgan
+# :name: fig-dcgan
+#
+# The DCGAN trained with the gradient penalty (this execution's `dataset`; at CPU scale the
+# digits). Top left and middle: the classifier Fréchet distance (blue, log scale, lower is
+# better) and class score (green, higher is better) over generator iterations and over training
+# time; on CIFAR-10 these are FID and Inception Score. Bottom: the critic's estimate of the
+# Wasserstein distance at every iteration. Right: 64 samples from fixed noise after training, and
+# 64 real images.
+# ```
+#
+# With the defaults, over seeds 0–3 we measured: the classifier Fréchet distance falls from
+# 1600–2640 for the untrained generator to 52–91 after 200 iterations, and the class score rises
+# from 1.0–1.5 to 5.6–6.0. For comparison (printed below), 500 real digits score 8.4 and lie at
+# distance 21 from the whole set, the floor of the distance at this sample size. The samples are
+# recognisable digits with artefacts, but clearly not yet real-looking ones; 200 iterations
+# are 0.1% of the paper's run. The asserts below encode these measurements with margin; they are
+# checks of this CPU-scale configuration only, not of the paper's CIFAR-10 numbers.
+
+# %%
+if dataset == "digits":
+    reference = pl.image_dataset("digits")
+    real_batch = torch.stack([reference[i][0] for i in range(image_eval_samples)])
+    print(
+        f"real digits: class score {pl.digits_class_score(real_batch, n=len(real_batch))[0]:.2f}, "
+        f"Fréchet distance of {len(real_batch)} real digits to all {len(reference)}: "
+        f"{pl.digits_frechet_distance(real_batch):.1f}"
+    )
+    if check:
+        assert dcgan.evals[quality][-1] < 0.1 * dcgan.evals[quality][0]
+        assert dcgan.evals[score][-1] > 5.0 and dcgan.evals[score][-1] > 3 * dcgan.evals[score][0]
+
+# %% [markdown]
 # ## Reproduction
 #
 # The paper's toy results are figures, not numbers; the rows below state the claim and what we
 # measured in this execution (CPU scale, parameters as printed at the top). The full-scale column
-# is read from `results/wgan_gp/` and says "not yet run" until a full-scale run is recorded there.
+# is read from `results/wgan_gp/`, which a run writes with `-p record toy` or `-p record images`
+# (with the command, commit, device and wall time); it says "not yet run" until a full-scale run
+# is recorded there. The full-scale commands pass `-p check False`: the asserts encode what we
+# measured at the default scale, and a paper-scale run reports its numbers rather than stopping
+# at the first that differs.
 
 # %%
-command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp.ipynb -p steps 100000 -p width 512 -p seeds 3 "
+toy_command = (
+    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_toy.ipynb -p steps 100000 -p width 512 -p seeds 3 "
     "-p critic_steps 20000 -p deep_steps 2000 -p device cuda -p workers 1 "
-    "-p checkpoint_every 5000 -p resume True"
+    "-p checkpoint_every 5000 -p resume True -p check False -p record toy"
 )
-mean_final = {(ds, m): final[(ds, m)].mean() for ds in datasets for m in METHODS}
+image_command = (
+    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_cifar10.ipynb -p dataset cifar10 -p image_steps 200000 "
+    "-p image_dim 128 -p image_batch_size 64 -p image_lr_scale 1 -p image_eval_every 1000 "
+    "-p image_eval_samples 5000 -p data_workers 4 -p device cuda -p workers 1 "
+    "-p checkpoint_every 5000 -p resume True -p check False -p record images"
+)
+mean_final = {(ds, m): final[(ds, m)].mean() for ds in toy_datasets for m in METHODS}
+last_eval = {k: float(dcgan.evals[k][-1]) for k in dcgan.evals.columns if k not in ("step", "wall")}
+dcgan_cell = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in last_eval.items())
 rows = [
     [
         "Prop. 1: unit gradient along coupled segments (theorem)",
@@ -697,7 +851,7 @@ rows = [
         + "; median cosine "
         + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['cosine']):.2f}" for ds in pl.TOY_DATASETS),
         full_scale("wgan_gp", "prop1", "median_cosine"),
-        command,
+        toy_command,
     ],
     [
         "Fig. 1a: clipped critics ignore the data's structure (figure)",
@@ -707,30 +861,36 @@ rows = [
             for ds in pl.TOY_DATASETS
         ),
         full_scale("wgan_gp", "fig1a", "kr_efficiency_penalty"),
-        command,
+        toy_command,
     ],
     [
         "Fig. 1b: clipping explodes (c=0.1) or vanishes (c≤0.01), penalty stable (figure)",
         "layer 1 / layer 12: " + ", ".join(f"{k}: {v[0] / v[-1]:.0e}" for k, v in layer_norms.items()),
         full_scale("wgan_gp", "fig1b", "penalty_band"),
-        command,
+        toy_command,
     ],
     [
         "Toy GANs: penalty trains better than clipping (official code, no number)",
         "final W1 clipping / penalty: "
         + ", ".join(
             f"{ds} {mean_final[(ds, 'WGAN (clipping)')]:.2f} / {mean_final[(ds, 'WGAN-GP')]:.2f}"
-            for ds in datasets
+            for ds in toy_datasets
         ),
         full_scale("wgan_gp", "toy", "w1_penalty"),
-        command,
+        toy_command,
     ],
     [
         "App. C: two-sided better in 100 of 174 architectures, one-sided in 77 (images)",
         f"{extra_ds}, lambda = 10, final W1 two-sided / one-sided: "
         + " / ".join(f"{lambda_runs[m].evals['w1'][-1]:.2f}" for m in EXTRA),
         full_scale("wgan_gp", "appendix_c", "w1_one_sided"),
-        command,
+        toy_command,
+    ],
+    [
+        "Fig. 3: WGAN-GP (Adam) DCGAN on CIFAR-10, Inception Score over training (figure, no number)",
+        f"{dataset}, {image_steps} iterations, {image_eval_samples} samples: {dcgan_cell}",
+        full_scale("wgan_gp", "dcgan-cifar10", ["inception_score", "fid"], "{:.2f}"),
+        image_command,
     ],
 ]
 display(
@@ -738,4 +898,61 @@ display(
         markdown_table(["paper's claim", "ours, CPU scale (this run)", "ours, full scale", "command"], rows)
     )
 )
+
+# %%
+if record in ("toy", "all"):
+    toy_results = {
+        "prop1": (
+            {
+                "median_cosine": np.mean(
+                    [np.median(prop1[(ds, "penalty")]["cosine"]) for ds in pl.TOY_DATASETS]
+                ),
+                "median_norm": np.mean([np.median(prop1[(ds, "penalty")]["norm"]) for ds in pl.TOY_DATASETS]),
+            },
+            sum(fit[(ds, "penalty")].wall for ds in pl.TOY_DATASETS),
+        ),
+        "fig1a": (
+            {
+                f"kr_efficiency_{name}": np.mean([efficiency[(ds, name)] for ds in pl.TOY_DATASETS])
+                for name in CRITICS
+            },
+            sum(r.wall for r in fit.values()),
+        ),
+        "fig1b": (
+            {"penalty_band": layer_norms["penalty"].max() / layer_norms["penalty"].min()}
+            | {f"ratio_{k}".replace(" ", "_").replace("=", ""): v[0] / v[-1] for k, v in layer_norms.items()},
+            sum(r.wall for r in deep.values()),
+        ),
+        "toy": (
+            {
+                "w1_penalty": np.mean([mean_final[(ds, "WGAN-GP")] for ds in toy_datasets]),
+                "w1_clipping": np.mean([mean_final[(ds, "WGAN (clipping)")] for ds in toy_datasets]),
+            },
+            sum(runs[(ds, m, s)].wall for ds in toy_datasets for m in METHODS for s in seed_list),
+        ),
+        "appendix_c": (
+            {
+                "w1_two_sided": lambda_runs["WGAN-GP, lambda = 10"].evals["w1"][-1],
+                "w1_one_sided": lambda_runs["WGAN-GP, lambda = 10, one-sided"].evals["w1"][-1],
+            },
+            sum(lambda_runs[m].wall for m in EXTRA),
+        ),
+    }
+    for experiment, (metrics, wall) in toy_results.items():
+        print(
+            pl.record_result(
+                "wgan_gp", experiment, metrics, parameters=parameters, device=dev, wall_time_s=wall
+            )
+        )
+if record in ("images", "all"):
+    print(
+        pl.record_result(
+            "wgan_gp",
+            f"dcgan-{dataset}",
+            last_eval,
+            parameters=parameters,
+            device=dev,
+            wall_time_s=dcgan.wall,
+        )
+    )
 print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")

@@ -17,6 +17,16 @@ from paperlib.data.images import IMAGE_DATASETS, DatasetMissingError, ImageSampl
 from paperlib.data.toy import DATASETS as TOY_DATASETS
 from paperlib.data.toy import DataPlusNoise, ToyDataset, ToySampler, mixture_centers, mixture_std
 from paperlib.diagnostics import layer_gradient_norms, weights
+from paperlib.experiments import (
+    HELD_OUT_SEED,
+    RunResult,
+    image_size,
+    image_trainer,
+    run_image,
+    run_many,
+    run_toy,
+    toy_trainer,
+)
 from paperlib.losses import OBJECTIVES, Objective
 from paperlib.metrics.images import (
     DigitsClassifier,
@@ -29,6 +39,7 @@ from paperlib.metrics.images import (
     fid,
     frechet_distance,
     images_to_uint8,
+    inception_metrics,
     inception_score,
     inception_weights_path,
 )
@@ -37,17 +48,9 @@ from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
-from paperlib.plotting import plot_curves, plot_samples, plot_value_surface
-from paperlib.train import (
-    HELD_OUT_SEED,
-    History,
-    OptimizerSpec,
-    RunResult,
-    Trainer,
-    run_many,
-    run_toy,
-    toy_trainer,
-)
+from paperlib.plotting import plot_curves, plot_image_grid, plot_samples, plot_value_surface
+from paperlib.report import full_scale, markdown_table, notebook_parameters, papermill_command, record_result
+from paperlib.train import History, OptimizerSpec, Trainer
 
 __all__ = [
     "HELD_OUT_SEED",
@@ -85,22 +88,32 @@ __all__ = [
     "digits_classifier",
     "digits_frechet_distance",
     "fid",
+    "full_scale",
     "frechet_distance",
     "gradient_norm",
     "image_dataset",
+    "image_size",
+    "image_trainer",
     "images_to_uint8",
+    "inception_metrics",
     "inception_score",
     "inception_weights_path",
     "layer_gradient_norms",
+    "markdown_table",
     "mixture_centers",
     "mixture_std",
     "mmd",
     "mode_statistics",
+    "notebook_parameters",
+    "papermill_command",
     "plot_curves",
+    "plot_image_grid",
     "plot_samples",
     "plot_value_surface",
+    "record_result",
     "resolve_device",
     "run_dir",
+    "run_image",
     "run_many",
     "run_toy",
     "seed_everything",

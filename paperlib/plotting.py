@@ -1,4 +1,4 @@
-"""Figures shared by the chapters: samples over data, critic value surfaces, learning curves.
+"""Figures shared by the chapters: samples over data, critic value surfaces, learning curves, image grids.
 
 Functions draw on a given matplotlib ``Axes`` and return it; they never call ``plt.show`` or
 change the backend, so figures appear inline in notebooks and in the book.
@@ -6,12 +6,14 @@ change the backend, so figures appear inline in notebooks and in the book.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from torch import nn
+from torchvision.utils import make_grid
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -74,4 +76,13 @@ def plot_curves(
     (line,) = ax.plot(x, y.mean(axis=0), label=label, color=color)
     if len(y) > 1:
         ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(), alpha=0.2)
+    return ax
+
+
+def plot_image_grid(ax: Axes, images: torch.Tensor, title: str = "") -> Axes:
+    """Images ``(N, C, H, W)`` in ``[-1, 1]`` as one square grid (``torchvision.utils.make_grid``)."""
+    grid = make_grid(images.detach().cpu().float(), nrow=math.isqrt(len(images)) or 1, pad_value=1.0)
+    ax.imshow(((grid.permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy(), interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(title)
     return ax

@@ -2,36 +2,162 @@
 
 Full-scale results that were actually run live in ``results/<chapter>/<experiment>.json`` (with
 the metrics, command, commit, device and wall time); where none exists the table says
-"not yet run" -- a figure is never filled in by hand.
+"not yet run" -- a figure is never filled in by hand: :func:`record_result` writes the file from
+the run itself.
 """
 
 from __future__ import annotations
 
+import ast
 import json
-from collections.abc import Sequence
+import math
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from paperlib.config import project_root
+import torch
+
+from paperlib.config import ParameterError, project_root
 
 NOT_RUN = "not yet run"
 
 
+RESULTS_ENV = "PAPERLIB_RESULTS"
+
+
+def results_root() -> Path:
+    """The folder of the result files: ``$PAPERLIB_RESULTS`` if set, else ``results/`` of the repository."""
+    folder = os.environ.get(RESULTS_ENV)
+    return Path(folder).expanduser() if folder else project_root() / "results"
+
+
+def _result_path(chapter: str, experiment: str, root: Path | None) -> Path:
+    return (root or results_root()) / chapter / f"{experiment}.json"
+
+
 def load_result(chapter: str, experiment: str, root: Path | None = None) -> dict[str, Any] | None:
-    """The recorded full-scale result of one experiment, or ``None`` when it was never run."""
-    path = (root or project_root()) / "results" / chapter / f"{experiment}.json"
+    """The recorded full-scale result of one experiment (``root``: default :func:`results_root`), or
+    ``None`` when it was never run."""
+    path = _result_path(chapter, experiment, root)
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def notebook_parameters(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The values in ``namespace`` of the parameters of ``nbs/<chapter>.ipynb``, in their order there.
+
+    The names are the assignments of the notebook's cell tagged ``parameters`` (the cell papermill
+    injects values after); a notebook passes ``globals()`` to get the values of this execution.
+    """
+    notebook = json.loads((project_root() / "nbs" / f"{chapter}.ipynb").read_text())
+    cell = next(c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    names = []
+    for node in ast.parse("".join(cell["source"])).body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return {name: namespace[name] for name in names}
+
+
+def papermill_command(chapter: str, parameters: Mapping[str, Any]) -> str:
+    """The papermill command that executes ``nbs/<chapter>.ipynb`` with every one of ``parameters``.
+
+    Values are written as papermill parses them back: ``True``/``False``, numbers, strings as they are.
+    """
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool | int | float):
+            return repr(v)
+        return shlex.quote(str(v))
+
+    options = "".join(f" -p {name} {value(v)}" for name, v in parameters.items())
+    return f"papermill nbs/{chapter}.ipynb runs/{chapter}.ipynb{options}"
+
+
+def describe_device(device: torch.device) -> str:
+    """A device in words for a result file: the GPU's name, or the CPU with its core count."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"{device.type} ({os.cpu_count()} cores)"
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=project_root(), capture_output=True, text=True, timeout=30)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def record_result(
+    chapter: str,
+    experiment: str,
+    metrics: Mapping[str, float],
+    *,
+    parameters: Mapping[str, Any],
+    device: torch.device,
+    wall_time_s: float,
+    root: Path | None = None,
+) -> Path:
+    """Write ``<chapter>/<experiment>.json`` under ``root`` (default :func:`results_root`) for a run
+    that was actually completed.
+
+    The file holds the ``metrics`` (finite numbers), the papermill command with every parameter of
+    the execution (:func:`papermill_command`), the parameters themselves, the git commit (and whether
+    the working tree had uncommitted changes), the device in words, the wall time in seconds and the
+    date. It is written atomically; an existing file for the experiment is replaced, as a newer run
+    supersedes it. Returns the path.
+    """
+    values = {}
+    for name, value in metrics.items():
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            raise ParameterError(f"metric {name}={value!r} must be a finite number to be recorded")
+        values[name] = float(value)
+    if not math.isfinite(wall_time_s) or wall_time_s < 0:
+        raise ParameterError(f"wall_time_s={wall_time_s!r} must be a finite number >= 0")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    result = {
+        "chapter": chapter,
+        "experiment": experiment,
+        "metrics": values,
+        "command": papermill_command(chapter, parameters),
+        "parameters": dict(parameters),
+        "commit": _git("rev-parse", "HEAD") or "unknown",
+        "uncommitted_changes": bool(status) if status is not None else None,
+        "device": describe_device(device),
+        "wall_time_s": float(wall_time_s),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    path = _result_path(chapter, experiment, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(result, indent=2) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
 def full_scale(
-    chapter: str, experiment: str, metric: str, fmt: str = "{:.3f}", root: Path | None = None
+    chapter: str,
+    experiment: str,
+    metrics: str | Sequence[str],
+    fmt: str = "{:.3f}",
+    root: Path | None = None,
 ) -> str:
-    """The table cell for one recorded metric: its value with device and wall hours, or "not yet run"."""
+    """The table cell for recorded metrics: their values with device and wall hours, or "not yet run".
+
+    One metric is shown as its value; several as ``name value`` pairs.
+    """
     result = load_result(chapter, experiment, root)
     if result is None:
         return NOT_RUN
-    value = fmt.format(result["metrics"][metric])
-    return f"{value} ({result['device']}, {result['wall_time_s'] / 3600:.1f} h)"
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    values = [fmt.format(result["metrics"][name]) for name in names]
+    shown = (
+        values[0] if len(names) == 1 else ", ".join(f"{n} {v}" for n, v in zip(names, values, strict=True))
+    )
+    return f"{shown} ({result['device']}, {result['wall_time_s'] / 3600:.1f} h)"
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -11,15 +11,11 @@ exactly where an uninterrupted run would be.
 from __future__ import annotations
 
 import csv
-import functools
 import math
-import multiprocessing
 import os
 import random
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +26,8 @@ from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
-from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int, seed_everything
-from paperlib.data.toy import DataPlusNoise, ToySampler
+from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
 from paperlib.losses import OBJECTIVES
-from paperlib.metrics.toy import wasserstein
-from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.penalties import Regularizer
 
 OPTIMIZERS = ("adam", "rmsprop")
@@ -115,9 +108,9 @@ class Trainer:
 
     ``generator_steps=0`` holds the generator fixed (the critic is trained to optimality against
     it, as in WGAN-GP Figure 1a). ``evaluate(trainer) -> dict`` is called every ``eval_every``
-    iterations and at the end of :meth:`train`; its results land in ``trainer.evals`` and, with a
-    ``run_dir``, in ``metrics.csv`` there, next to a PNG grid of ``grid_samples`` images from
-    fixed noise (image generators only).
+    iterations, starting with the untrained networks at iteration 0, and at the end of
+    :meth:`train`; its results land in ``trainer.evals`` and, with a ``run_dir``, in ``metrics.csv``
+    there, next to a PNG grid of ``grid_samples`` images from fixed noise (image generators only).
 
     Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
     generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
@@ -269,6 +262,8 @@ class Trainer:
                     "or choose another out_dir (nothing was overwritten)"
                 )
             self.load(path)
+        if self.eval_every and self.step == 0 and not len(self.evals):
+            self._evaluate()  # the untrained networks: learning curves start at iteration 0
         bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="generator iterations")
         while self.step < steps:
             start = time.perf_counter()
@@ -388,98 +383,3 @@ class Trainer:
         if self.run_dir is not None and len(self.evals):
             # a run killed after an evaluation but before its next checkpoint left later rows behind
             self.evals.write_csv(self.run_dir / self.METRICS)
-
-
-HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
-
-
-def toy_trainer(
-    dataset: str,
-    *,
-    seed: int,
-    width: int = 512,
-    depth: int = 4,
-    eval_samples: int = 1000,
-    fixed_generator_std: float | None = None,
-    device: torch.device | str = "cpu",
-    **trainer_kwargs: Any,
-) -> Trainer:
-    """The toy experiment of the official WGAN-GP code (``gan_toy.py``), seeded by ``seed``.
-
-    ReLU MLPs of ``depth`` layers and width ``width`` (official: 4 and 512) for both networks,
-    2-D Gaussian noise, data from :class:`~paperlib.data.toy.ToySampler`. With
-    ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
-    (WGAN-GP Figure 1a) and only the critic is trained. Every evaluation is the exact W1 between
-    ``eval_samples`` generated points (fixed noise) and as many held-out real points, recorded as
-    ``trainer.evals["w1"]``. Other keywords go to :class:`Trainer`.
-    """
-    seed_everything(seed)
-    held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
-    fixed_noise = torch.randn(eval_samples, 2, generator=torch.Generator().manual_seed(seed)).to(device)
-
-    def evaluate(trainer: Trainer) -> dict[str, float]:
-        with torch.no_grad():
-            return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
-
-    if fixed_generator_std is None:
-        generator: nn.Module = toy_generator(depth, width)
-    else:
-        generator = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
-        trainer_kwargs["generator_steps"] = 0
-    return Trainer(
-        generator,
-        toy_critic(depth, width),
-        ToySampler(dataset, seed, device),
-        evaluate=evaluate,
-        device=device,
-        **trainer_kwargs,
-    )
-
-
-@dataclass
-class RunResult:
-    """What a finished run hands back across processes: histories, networks (on CPU), wall clock."""
-
-    log: History
-    evals: History
-    generator: nn.Module
-    critic: nn.Module
-    wall: float
-
-
-def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
-    """Build :func:`toy_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
-    trainer = toy_trainer(**kwargs).train(steps, resume=resume)
-    return RunResult(trainer.log, trainer.evals, trainer.generator.cpu(), trainer.critic.cpu(), trainer.wall)
-
-
-def _worker_init() -> None:
-    torch.set_num_threads(1)
-
-
-@functools.cache
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """One pool per worker count for the life of this process: its workers import torch and paperlib
-    (several seconds) once, not at every :func:`run_many` call."""
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
-    )
-
-
-def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
-    """``[function(**job) for job in jobs]``, in ``workers`` processes of one thread each.
-
-    Small toy networks use a CPU core poorly from two threads; two single-threaded processes do
-    about 1.7x the work on a 2-core machine. Jobs start in the order given, so list the longest
-    first. ``workers=1`` runs in this process (use it on a GPU). ``function`` must be importable
-    (defined in a module, not in a notebook).
-    """
-    check_int("workers", workers, 1)
-    if workers == 1 or len(jobs) == 1:
-        return [function(**job) for job in jobs]
-    try:
-        futures = [_pool(workers).submit(function, **job) for job in jobs]
-        return [f.result() for f in futures]
-    except BrokenProcessPool:
-        _pool.cache_clear()  # a worker died: the next call starts a fresh pool
-        raise

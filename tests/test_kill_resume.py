@@ -81,7 +81,7 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
     assert {k: v for k, v in a["log"].items() if k != "wall"} == {
         k: v for k, v in b["log"].items() if k != "wall"
     }
-    assert _metrics(straight) == _metrics(killed) and len(_metrics(killed)) == STEPS // 5
+    assert _metrics(straight) == _metrics(killed) and len(_metrics(killed)) == STEPS // 5 + 1
     assert sorted(p.name for p in killed.glob("samples_*.png")) == sorted(
         p.name for p in straight.glob("samples_*.png")
     )

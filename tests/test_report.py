@@ -1,11 +1,31 @@
-"""Reproduction tables: recorded results are read, missing ones say so, cells are escaped."""
+"""Reproduction tables and result files: written from a run, read back, missing ones say so."""
 
 from __future__ import annotations
 
 import json
+import math
+import shlex
 from pathlib import Path
 
-from paperlib.report import NOT_RUN, full_scale, load_result, markdown_table
+import papermill
+import pytest
+import torch
+from papermill.cli import _resolve_type
+
+from paperlib.config import ParameterError
+from paperlib.report import (
+    NOT_RUN,
+    RESULTS_ENV,
+    full_scale,
+    load_result,
+    markdown_table,
+    notebook_parameters,
+    papermill_command,
+    record_result,
+    results_root,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_missing_result_reads_not_yet_run(tmp_path: Path) -> None:
@@ -14,12 +34,89 @@ def test_missing_result_reads_not_yet_run(tmp_path: Path) -> None:
 
 
 def test_recorded_result_is_shown_with_device_and_hours(tmp_path: Path) -> None:
-    folder = tmp_path / "results" / "wgan_gp"
+    folder = tmp_path / "wgan_gp"
     folder.mkdir(parents=True)
-    record = {"metrics": {"w1": 0.01234}, "device": "NVIDIA H100", "wall_time_s": 5400, "command": "x"}
+    record = {"metrics": {"w1": 0.01234, "fid": 30.5}, "device": "NVIDIA H100", "wall_time_s": 5400}
     (folder / "toy.json").write_text(json.dumps(record))
     assert load_result("wgan_gp", "toy", root=tmp_path) == record
     assert full_scale("wgan_gp", "toy", "w1", root=tmp_path) == "0.012 (NVIDIA H100, 1.5 h)"
+    both = full_scale("wgan_gp", "toy", ["w1", "fid"], "{:.1f}", root=tmp_path)
+    assert both == "w1 0.0, fid 30.5 (NVIDIA H100, 1.5 h)"
+
+
+def test_results_root_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(RESULTS_ENV, raising=False)
+    assert results_root() == ROOT / "results"
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path))
+    assert results_root() == tmp_path
+
+
+def test_papermill_command_parses_back_to_the_parameters() -> None:
+    parameters = {
+        "steps": 3,
+        "lam": 0.1,
+        "resume": True,
+        "dataset": "cifar10",
+        "out_dir": "my runs",
+        "root": "",
+    }
+    command = papermill_command("wgan_gp", parameters)
+    words = shlex.split(command)
+    assert words[:3] == ["papermill", "nbs/wgan_gp.ipynb", "runs/wgan_gp.ipynb"]
+    options = words[3:]
+    assert options[::3] == ["-p"] * len(parameters)
+    parsed = {name: _resolve_type(value) for name, value in zip(options[1::3], options[2::3], strict=True)}
+    assert parsed == parameters and [type(v) for v in parsed.values()] == [
+        type(v) for v in parameters.values()
+    ]
+
+
+def test_record_result_writes_what_the_table_reads(tmp_path: Path) -> None:
+    parameters = {"steps": 2, "dataset": "cifar10"}
+    path = record_result(
+        "wgan_gp",
+        "dcgan-cifar10",
+        {"inception_score": 6.5, "fid": torch.tensor(31.25).item()},
+        parameters=parameters,
+        device=torch.device("cpu"),
+        wall_time_s=7200.0,
+        root=tmp_path,
+    )
+    assert path == tmp_path / "wgan_gp" / "dcgan-cifar10.json"
+    result = json.loads(path.read_text())
+    assert result["metrics"] == {"inception_score": 6.5, "fid": 31.25}
+    assert result["parameters"] == parameters
+    assert result["command"] == papermill_command("wgan_gp", parameters)
+    assert len(result["commit"]) == 40 and int(result["commit"], 16) >= 0  # this repository's HEAD
+    assert isinstance(result["uncommitted_changes"], bool)
+    assert result["device"].startswith("cpu (") and result["wall_time_s"] == 7200.0
+    assert full_scale("wgan_gp", "dcgan-cifar10", "fid", "{:.1f}", root=tmp_path).startswith("31.2 (cpu (")
+    assert not list(path.parent.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "metrics, wall, phrase", [({"fid": math.nan}, 1.0, "fid=nan"), ({"x": 1.0}, -1, "wall")]
+)
+def test_record_result_refuses_what_is_not_a_result(
+    metrics: dict, wall: float, phrase: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ParameterError, match=phrase):
+        record_result(
+            "wgan_gp",
+            "e",
+            metrics,
+            parameters={},
+            device=torch.device("cpu"),
+            wall_time_s=wall,
+            root=tmp_path,
+        )
+    assert not (tmp_path / "wgan_gp" / "e.json").exists()
+
+
+def test_notebook_parameters_are_papermills_in_order() -> None:
+    names = list(papermill.inspect_notebook(str(ROOT / "nbs" / "wgan_gp.ipynb")))
+    namespace = {name: index for index, name in enumerate(names)} | {"not_a_parameter": None}
+    assert notebook_parameters("wgan_gp", namespace) == {name: i for i, name in enumerate(names)}
 
 
 def test_markdown_table_shape_and_escaping() -> None:

@@ -64,18 +64,18 @@ def test_metrics_csv_follows_evaluations_and_is_truncated_on_resume(tmp_path: Pa
     _image_trainer(tmp_path, evaluate=evaluate, eval_every=2, checkpoint_every=4).train(4)
     path = tmp_path / Trainer.METRICS
     rows = list(csv.DictReader(path.open()))
-    assert [float(r["step"]) for r in rows] == [2, 4] and [float(r["score"]) for r in rows] == [4, 16]
+    assert [float(r["step"]) for r in rows] == [0, 2, 4] and [float(r["score"]) for r in rows] == [0, 4, 16]
     with path.open("a") as f:  # as if a killed run had evaluated at step 6 after its last checkpoint
         f.write("6.0,0.0,36.0\n")
     _image_trainer(tmp_path, evaluate=evaluate, eval_every=2, checkpoint_every=4).train(4, resume=True)
-    assert [float(r["step"]) for r in csv.DictReader(path.open())] == [2, 4]
+    assert [float(r["step"]) for r in csv.DictReader(path.open())] == [0, 2, 4]
 
 
 def test_sample_grid_is_written_at_each_evaluation(tmp_path: Path) -> None:
     _image_trainer(tmp_path, eval_every=2, grid_samples=16).train(4)
     grids = sorted(p.name for p in tmp_path.glob("samples_*.png"))
-    assert grids == ["samples_0000002.png", "samples_0000004.png"]
-    width, height = Image.open(tmp_path / grids[0]).size
+    assert grids == ["samples_0000000.png", "samples_0000002.png", "samples_0000004.png"]
+    width, height = Image.open(tmp_path / grids[1]).size
     assert width == height == 2 + 4 * (4 + 2)  # 4x4 grid of 4-pixel images, 2-pixel padding
 
 

@@ -255,21 +255,17 @@ def inception_score(
     else on the CPU. The generator is called as it is: put it in eval mode first if that is wanted.
     See :func:`inception_weights_path` for ``weights_path``.
     """
-    check_int("splits", splits, 1)
-    if check_int("num_samples", num_samples, 2) < splits:
-        raise ParameterError(f"num_samples={num_samples!r} must be at least splits={splits}")
-    metrics = _calculate(
+    scores = inception_metrics(
         generator,
-        noise_shape,
-        num_samples,
-        batch_size,
-        device,
-        weights_path,
-        seed,
-        isc=True,
-        isc_splits=splits,
+        noise_shape=noise_shape,
+        num_samples=num_samples,
+        splits=splits,
+        batch_size=batch_size,
+        device=device,
+        weights_path=weights_path,
+        seed=seed,
     )
-    return metrics[KEY_METRIC_ISC_MEAN], metrics[KEY_METRIC_ISC_STD]
+    return scores["inception_score"], scores["inception_score_std"]
 
 
 def fid(
@@ -297,12 +293,6 @@ def fid(
     key reuses the file whatever ``real`` is. The cache assumes the TF-Inception weights; delete it
     after computing with other ones. The other arguments are those of :func:`inception_score`.
     """
-    if not isinstance(real_key, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", real_key):
-        raise ParameterError(
-            f"real_key={real_key!r} must be a file-name-safe string (letters, digits, '.', '_', '-'), "
-            "e.g. 'cifar10-train-32'"
-        )
-    root = Path(cache_root).expanduser() if cache_root is not None else _cache_home() / "fidelity"
     metrics = _calculate(
         generator,
         noise_shape,
@@ -311,13 +301,71 @@ def fid(
         device,
         weights_path,
         seed,
+        **_fid_options(real, real_key, cache_root),
+    )
+    return metrics[KEY_METRIC_FID]
+
+
+def inception_metrics(
+    generator: ImageGenerator,
+    real: Dataset | None = None,
+    real_key: str | None = None,
+    *,
+    noise_shape: int | Sequence[int],
+    num_samples: int = 10_000,
+    splits: int = 10,
+    batch_size: int = 100,
+    device: str | torch.device | None = None,
+    weights_path: str | os.PathLike | None = None,
+    cache_root: str | os.PathLike | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Inception Score and, given ``real``, FID of the same ``num_samples`` images in one pass.
+
+    Returns ``{"inception_score", "inception_score_std"}`` (see :func:`inception_score`) and, when
+    ``real`` and ``real_key`` are given, ``"fid"`` (see :func:`fid`): the generated images pass the
+    TF-Inception network once for both, which is what an evaluation during training wants.
+    """
+    if (real is None) != (real_key is None):
+        raise ParameterError("real and real_key go together: give both for FID, or neither")
+    check_int("splits", splits, 1)
+    if check_int("num_samples", num_samples, 2) < splits:
+        raise ParameterError(f"num_samples={num_samples!r} must be at least splits={splits}")
+    options = _fid_options(real, real_key, cache_root) if real is not None else {}
+    metrics = _calculate(
+        generator,
+        noise_shape,
+        num_samples,
+        batch_size,
+        device,
+        weights_path,
+        seed,
+        isc=True,
+        isc_splits=splits,
+        **options,
+    )
+    scores = {
+        "inception_score": metrics[KEY_METRIC_ISC_MEAN],
+        "inception_score_std": metrics[KEY_METRIC_ISC_STD],
+    }
+    return scores | ({"fid": metrics[KEY_METRIC_FID]} if real is not None else {})
+
+
+def _fid_options(real: Dataset, real_key: str, cache_root: str | os.PathLike | None) -> dict[str, object]:
+    """torch-fidelity's arguments for FID against ``real``, with statistics cached under ``real_key``."""
+    if not isinstance(real_key, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", real_key):
+        raise ParameterError(
+            f"real_key={real_key!r} must be a file-name-safe string (letters, digits, '.', '_', '-'), "
+            "e.g. 'cifar10-train-32'"
+        )
+    root = Path(cache_root).expanduser() if cache_root is not None else _cache_home() / "fidelity"
+    return dict(
         fid=True,
         input2=Uint8ImageDataset(real),
         input2_cache_name=f"paperlib-{real_key}",
         cache=True,
         cache_root=str(root),
     )
-    return metrics[KEY_METRIC_FID]
 
 
 # ---------------------------------------------------------------- the formulas on features

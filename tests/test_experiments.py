@@ -34,7 +34,7 @@ def test_run_toy_returns_histories_and_networks() -> None:
         batch_size=32,
     )
     assert isinstance(result, RunResult)
-    assert list(result.evals["step"]) == [3, 6]
+    assert list(result.evals["step"]) == [0, 3, 6]
     assert (result.evals["w1"] > 0).all()
     assert len(result.log) == 6 and result.wall > 0
     assert result.generator(torch.zeros(4, 2)).shape == (4, 2)

@@ -1,0 +1,235 @@
+"""The papers' experimental set-ups, ready to train, and independent runs in parallel processes.
+
+* :func:`toy_trainer` / :func:`run_toy`: the toy experiment of the official WGAN-GP code (MLPs on
+  8 gaussians, 25 gaussians or the swiss roll), evaluated by the exact W1 to held-out data.
+* :func:`image_trainer` / :func:`run_image`: a DCGAN pair (WGAN-GP section 5.3, ``gan_cifar.py``) on
+  an image data set, evaluated by Inception Score and FID (TF-Inception, through torch-fidelity) on
+  the papers' data sets, and by the digits-classifier Fréchet distance and class score on ``digits``,
+  the CPU-scale default.
+* :func:`run_many`: independent runs in worker processes of one thread each.
+
+A set-up picks the networks, the data and the evaluation; the method (objective, regularizer,
+optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Trainer` unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from paperlib.config import check_choice, check_int, seed_everything
+from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
+from paperlib.data.toy import DataPlusNoise, ToySampler
+from paperlib.metrics.images import (
+    digits_class_score,
+    digits_classifier,
+    digits_frechet_distance,
+    inception_metrics,
+)
+from paperlib.metrics.toy import wasserstein
+from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
+from paperlib.nets.mlp import toy_critic, toy_generator
+from paperlib.penalties import GradientPenalty
+from paperlib.train import History, Trainer
+
+HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
+
+
+def toy_trainer(
+    dataset: str,
+    *,
+    seed: int,
+    width: int = 512,
+    depth: int = 4,
+    eval_samples: int = 1000,
+    fixed_generator_std: float | None = None,
+    device: torch.device | str = "cpu",
+    **trainer_kwargs: Any,
+) -> Trainer:
+    """The toy experiment of the official WGAN-GP code (``gan_toy.py``), seeded by ``seed``.
+
+    ReLU MLPs of ``depth`` layers and width ``width`` (official: 4 and 512) for both networks,
+    2-D Gaussian noise, data from :class:`~paperlib.data.toy.ToySampler`. With
+    ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
+    (WGAN-GP Figure 1a) and only the critic is trained. Every evaluation is the exact W1 between
+    ``eval_samples`` generated points (fixed noise) and as many held-out real points, recorded as
+    ``trainer.evals["w1"]``. Other keywords go to :class:`Trainer`.
+    """
+    seed_everything(seed)
+    held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
+    fixed_noise = torch.randn(eval_samples, 2, generator=torch.Generator().manual_seed(seed)).to(device)
+
+    def evaluate(trainer: Trainer) -> dict[str, float]:
+        with torch.no_grad():
+            return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
+
+    if fixed_generator_std is None:
+        generator: nn.Module = toy_generator(depth, width)
+    else:
+        generator = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
+        trainer_kwargs["generator_steps"] = 0
+    return Trainer(
+        generator,
+        toy_critic(depth, width),
+        ToySampler(dataset, seed, device),
+        evaluate=evaluate,
+        device=device,
+        **trainer_kwargs,
+    )
+
+
+@dataclass
+class RunResult:
+    """What a finished run hands back across processes: histories, networks (on CPU), wall clock."""
+
+    log: History
+    evals: History
+    generator: nn.Module
+    critic: nn.Module
+    wall: float
+
+
+def _result(trainer: Trainer) -> RunResult:
+    return RunResult(trainer.log, trainer.evals, trainer.generator.cpu(), trainer.critic.cpu(), trainer.wall)
+
+
+def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
+    """Build :func:`toy_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
+    return _result(toy_trainer(**kwargs).train(steps, resume=resume))
+
+
+def image_size(dataset: str) -> int:
+    """Side of the generated images for ``dataset``: its native side where a DCGAN of that size exists
+    (32, 48, 64), else 32 (MNIST's 28x28 images are resized to 32x32, as in ``gan_mnist.py``'s padding)."""
+    side = IMAGE_SHAPES[check_choice("dataset", dataset, IMAGE_DATASETS)][1]
+    return side if side in SIZES else 32
+
+
+def image_trainer(
+    dataset: str = "digits",
+    *,
+    seed: int,
+    dim: int = 128,
+    noise_dim: int = 128,
+    batch_size: int = 64,
+    critic_norm: str = "none",
+    eval_samples: int = 1000,
+    root: str | None = None,
+    download: bool = True,
+    num_workers: int = 0,
+    weights_path: str | None = None,
+    device: torch.device | str = "cpu",
+    **trainer_kwargs: Any,
+) -> Trainer:
+    """The DCGAN image experiment of WGAN-GP section 5.3 (official ``gan_cifar.py``), seeded by ``seed``.
+
+    :class:`~paperlib.nets.dcgan.DCGANGenerator` and :class:`~paperlib.nets.dcgan.DCGANCritic` of
+    width ``dim`` (official: 128 on CIFAR-10, 64 on MNIST) at :func:`image_size` of ``dataset``, the
+    critic normalised by ``critic_norm`` (``"batch"`` is refused with a gradient penalty), with
+    ``noise_dim``-dimensional Gaussian noise, trained on the training split of ``dataset`` (read by
+    :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``.
+
+    Every evaluation draws ``eval_samples`` images from fixed noise (the generator in training mode,
+    so batch norm uses batch statistics as in the official code). On ``digits`` it records the
+    digits-classifier Fréchet distance ``digits_fd`` and class score ``digits_score`` (CPU-scale
+    stand-ins, never FID or IS); on every other data set the Inception Score ``inception_score``
+    (with ``inception_score_std``) and the FID ``fid`` against the whole training split, with the
+    TF-Inception weights of ``weights_path`` (see
+    :func:`~paperlib.metrics.images.inception_weights_path`). Other keywords go to
+    :class:`~paperlib.train.Trainer`.
+    """
+    check_int("eval_samples", eval_samples, 10)
+    size = image_size(dataset)
+    channels = IMAGE_SHAPES[dataset][0]
+    real = image_dataset(dataset, root=root, download=download, size=size)
+    seed_everything(seed)
+    evaluate: Callable[[Trainer], dict[str, float]]
+    if dataset == "digits":
+        classifier = digits_classifier()
+
+        def evaluate(trainer: Trainer) -> dict[str, float]:
+            common = dict(n=eval_samples, noise_shape=noise_dim, classifier=classifier, seed=seed)
+            return {
+                "digits_fd": digits_frechet_distance(trainer.generator, **common),
+                "digits_score": digits_class_score(trainer.generator, **common)[0],
+            }
+
+    else:
+        real_key = f"{dataset}-train-{size}"
+
+        def evaluate(trainer: Trainer) -> dict[str, float]:
+            return inception_metrics(
+                trainer.generator,
+                real,
+                real_key,
+                noise_shape=noise_dim,
+                num_samples=eval_samples,
+                weights_path=weights_path,
+                seed=seed,
+            )
+
+    return Trainer(
+        DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim),
+        DCGANCritic(
+            size=size,
+            channels=channels,
+            dim=dim,
+            norm=critic_norm,
+            for_penalty=isinstance(trainer_kwargs.get("regularizer"), GradientPenalty),
+        ),
+        ImageSampler(real, batch_size, seed=seed, device=device, num_workers=num_workers),
+        batch_size=batch_size,
+        noise_shape=(noise_dim,),
+        evaluate=evaluate,
+        device=device,
+        **trainer_kwargs,
+    )
+
+
+def run_image(steps: int, *, resume: bool = False, progress: bool = False, **kwargs: Any) -> RunResult:
+    """Build :func:`image_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
+    return _result(image_trainer(**kwargs).train(steps, resume=resume, progress=progress))
+
+
+def _worker_init() -> None:
+    torch.set_num_threads(1)
+    # an interrupt (Ctrl-C, or a notebook kernel shutting down) is the parent's to handle: workers
+    # end when their parent's pipe closes, without a KeyboardInterrupt traceback each
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@functools.cache
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per worker count for the life of this process: its workers import torch and paperlib
+    (several seconds) once, not at every :func:`run_many` call."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+    )
+
+
+def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
+    """``[function(**job) for job in jobs]``, in ``workers`` processes of one thread each.
+
+    Small toy networks use a CPU core poorly from two threads; two single-threaded processes do
+    about 1.7x the work on a 2-core machine. Jobs start in the order given, so list the longest
+    first. ``workers=1`` runs in this process (use it on a GPU). ``function`` must be importable
+    (defined in a module, not in a notebook).
+    """
+    check_int("workers", workers, 1)
+    if workers == 1 or len(jobs) == 1:
+        return [function(**job) for job in jobs]
+    try:
+        futures = [_pool(workers).submit(function, **job) for job in jobs]
+        return [f.result() for f in futures]
+    except BrokenProcessPool:
+        _pool.cache_clear()  # a worker died: the next call starts a fresh pool
+        raise
