@@ -41,9 +41,7 @@ deep_steps: int = 100  # generator iterations of the 12-layer runs of Fig. 1b
 device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
 workers: int = 2  # processes for independent runs, one thread each (use 1 on a GPU)
 out_dir: str = "runs"  # run folders: <out_dir>/wgan_gp/<experiment>/, relative to the repository root
-dataset: str = (
-    "digits"  # images of the DCGAN run: "digits" (offline, CPU scale), "cifar10" (paper), "mnist", ...
-)
+dataset: str = "digits"  # images of the DCGAN run: "digits" (offline), "cifar10" (paper), "mnist", ...
 image_steps: int = 200  # generator iterations of the DCGAN run (official gan_cifar.py: 200000)
 image_dim: int = 16  # width of the DCGAN generator and critic (official: 128)
 image_batch_size: int = 32  # batch size of the DCGAN run (paper: 64)
@@ -85,7 +83,7 @@ pl.check_int("image_eval_samples", image_eval_samples, 10)
 pl.check_int("data_workers", data_workers, 0)
 pl.check_int("width", width, 1)
 pl.check_float("lam", lam, 0.0, inclusive=False)
-pl.check_int("critic_steps", critic_steps, 1)
+pl.check_int("critic_steps", critic_steps, 50)  # the convergence check reads a log row every 10 updates
 pl.check_int("deep_steps", deep_steps, 1)
 pl.check_int("workers", workers, 1)
 pl.check_int("checkpoint_every", checkpoint_every, 0)

@@ -2,13 +2,12 @@
 
 There is no network here: the torchvision data sets are tested on tiny fakes written in
 torchvision's own on-disk formats. Where torchvision checks MD5 sums of the real files, the test
-replaces the expected sums by those of the fake files (``_expect_md5``), so that torchvision's
+replaces the expected sums by those of the fake files (``fakes.expect_md5``), so that torchvision's
 integrity check and loading code, and ours, still run unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import struct
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from fakes import accept_fake_cifar, expect_md5, md5, write_cifar
 from PIL import Image
 from sklearn.datasets import load_digits
 from torch import nn
@@ -32,15 +32,6 @@ from paperlib.data.images import (
     image_dataset,
 )
 from paperlib.train import Trainer
-
-
-def _md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
-def _expect_md5(files: list[list[str]], folder: Path) -> list[list[str]]:
-    """torchvision's ``[[filename, md5], ...]`` lists with the MD5 sums of the fakes in ``folder``."""
-    return [[name, _md5(folder / name)] for name, _ in files]
 
 
 @pytest.fixture(scope="module")
@@ -99,29 +90,10 @@ def test_data_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- torchvision data sets on fakes
 
 
-def _write_cifar(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray]:
-    """A fake cifar-10-batches-py: 5 training batches of 3 images and a test batch of 4."""
-    folder = root / "cifar-10-batches-py"
-    folder.mkdir(parents=True)
-    rng = np.random.RandomState(0)
-    written = {}
-    for name, n in [*((f"data_batch_{i}", 3) for i in range(1, 6)), ("test_batch", 4)]:
-        data = rng.randint(0, 256, size=(n, 3 * 32 * 32)).astype(np.uint8)
-        data[0, :2] = 0, 255  # both ends of the pixel range
-        entry = {"data": data, "labels": rng.randint(10, size=n).tolist()}
-        (folder / name).write_bytes(pickle.dumps(entry))
-        written[name] = entry
-    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": [f"class{i}" for i in range(10)]}))
-    cifar = datasets.CIFAR10
-    monkeypatch.setattr(cifar, "train_list", _expect_md5(cifar.train_list, folder))
-    monkeypatch.setattr(cifar, "test_list", _expect_md5(cifar.test_list, folder))
-    monkeypatch.setattr(cifar, "meta", {**cifar.meta, "md5": _md5(folder / "batches.meta")})
-    return written
-
-
 def test_cifar10_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pixels x in 0..255 become x / 127.5 - 1 in CHW order; splits and size work."""
-    written = _write_cifar(tmp_path, monkeypatch)
+    written = write_cifar(tmp_path)
+    accept_fake_cifar(tmp_path, monkeypatch)
     train = image_dataset("cifar10", root=tmp_path, download=False)
     assert len(train) == 15
     for index, (batch, row) in enumerate([("data_batch_1", 0), ("data_batch_2", 1)]):
@@ -166,8 +138,8 @@ def test_stl10_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         if part != "unlabeled":
             (folder / f"{part}_y.bin").write_bytes(np.full(n, 3, dtype=np.uint8).tobytes())
     stl = datasets.STL10
-    monkeypatch.setattr(stl, "train_list", _expect_md5(stl.train_list, folder))
-    monkeypatch.setattr(stl, "test_list", _expect_md5(stl.test_list, folder))
+    monkeypatch.setattr(stl, "train_list", expect_md5(stl.train_list, folder))
+    monkeypatch.setattr(stl, "test_list", expect_md5(stl.test_list, folder))
     data = image_dataset("stl10", root=tmp_path, download=False)
     assert len(data) == 5
     image, label = data[0]
@@ -201,7 +173,7 @@ def test_celeba_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     }
     for name, text in texts.items():
         (folder / name).write_text(text)
-    file_list = [(i, _md5(folder / n) if n in texts else m, n) for i, m, n in datasets.CelebA.file_list]
+    file_list = [(i, md5(folder / n) if n in texts else m, n) for i, m, n in datasets.CelebA.file_list]
     monkeypatch.setattr(datasets.CelebA, "file_list", file_list)
     data = image_dataset("celeba", root=tmp_path, download=False)
     image, label = data[0]
@@ -223,9 +195,9 @@ def test_lfw_fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / "lfw-names.txt").write_text("Ada_Lovelace\t2\nAlan_Turing\t1\n")
     lfw = datasets.LFWPeople
     directory, archive, _ = lfw.file_dict["funneled"]
-    monkeypatch.setitem(lfw.file_dict, "funneled", (directory, archive, _md5(folder / archive)))
+    monkeypatch.setitem(lfw.file_dict, "funneled", (directory, archive, md5(folder / archive)))
     for name in ("people.txt", "lfw-names.txt"):
-        monkeypatch.setitem(lfw.checksums, name, _md5(folder / name))
+        monkeypatch.setitem(lfw.checksums, name, md5(folder / name))
     data = image_dataset("lfw", root=tmp_path)  # download is never passed on for LFW
     assert len(data) == 3 and [data[i][1] for i in range(3)] == [0, 0, 1]
     assert data[2][0].shape == (3, 64, 64) and data[2][0].min() >= -1

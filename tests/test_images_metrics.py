@@ -15,6 +15,7 @@ import pytest
 import scipy.linalg
 import torch
 import torch_fidelity.feature_extractor_inceptionv3 as inception_module
+from fakes import save_random_inception_weights
 from torch import nn
 from torch.utils.data import TensorDataset
 
@@ -111,17 +112,8 @@ def test_class_score_of_one_class_is_one() -> None:
 
 # ---------------------------------------------------------------- IS / FID through torch-fidelity
 @pytest.fixture
-def random_inception_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """torch-fidelity's TF-Inception architecture with random weights, saved as a weights file."""
-    with monkeypatch.context() as patch:
-        patch.setattr(inception_module, "load_state_dict_from_url", lambda *args, **kwargs: {})
-        patch.setattr(
-            inception_module.FeatureExtractorInceptionV3, "load_state_dict", lambda self, state: None
-        )
-        network = inception_module.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
-    path = tmp_path / "random-inception.pth"
-    torch.save(network.state_dict(), path)
-    return path
+def random_inception_weights(tmp_path: Path) -> Path:
+    return save_random_inception_weights(tmp_path / "random-inception.pth")
 
 
 def test_inception_pipeline_runs_offline_and_caches_real_statistics(

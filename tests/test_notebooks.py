@@ -6,7 +6,12 @@ validation, which papermill reaches within the first two cells.
 
 from __future__ import annotations
 
+import ast
+import json
+import shlex
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import jupytext
 import nbformat
@@ -14,7 +19,9 @@ import papermill
 import pytest
 import torch
 import yaml
+from fakes import save_random_inception_weights, write_cifar
 from jupytext.compare import compare_notebooks
+from papermill.cli import _resolve_type
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "nbs").glob("*.ipynb"))
@@ -76,7 +83,9 @@ def test_first_code_cell_holds_documented_parameters(path: Path) -> None:
 
 BAD_PARAMETERS = [
     ({"steps": -5}, ["steps=-5", ">= 1"]),
-    ({"dataset": "cifar11"}, ["dataset='cifar11'", "'8gaussians'", "'all'"]),
+    ({"toy_dataset": "cifar10"}, ["toy_dataset='cifar10'", "'8gaussians'", "'all'"]),
+    ({"dataset": "cifar11"}, ["dataset='cifar11'", "'digits'", "'cifar10'"]),
+    ({"record": "yes"}, ["record='yes'", "'none'", "'images'"]),
     ({"resume": "false"}, ["resume='false'", "True or False"]),
 ]
 if not torch.cuda.is_available():
@@ -100,3 +109,73 @@ def test_bad_parameter_fails_fast_with_a_clear_message(
     assert error.value.ename == "ParameterError"
     for phrase in phrases:
         assert phrase in error.value.evalue
+
+
+def _command_parameters(name: str) -> dict[str, Any]:
+    """The ``-p`` options, typed as papermill types them, of the command string ``name`` in nbs/wgan_gp.py."""
+    tree = ast.parse((ROOT / "nbs" / "wgan_gp.py").read_text())
+    [command] = [
+        ast.literal_eval(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name
+    ]
+    words = shlex.split(command)
+    assert words[:2] == ["papermill", "nbs/wgan_gp.ipynb"] and words[3::3] == ["-p"] * len(words[3::3])
+    return {key: _resolve_type(value) for key, value in zip(words[4::3], words[5::3], strict=True)}
+
+
+SITECUSTOMIZE = textwrap.dedent(
+    """
+    import os, pathlib, sys
+    sys.path.insert(0, os.environ["PAPERLIB_TEST_FAKES"])
+    import fakes
+    fakes.accept_fake_cifar(pathlib.Path(os.environ["PAPERLIB_FAKE_CIFAR"]))
+    """
+)
+
+
+def test_full_scale_image_command_reaches_cifar10_and_fid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's CIFAR-10 command, on the CPU for 2 iterations, on fake CIFAR-10 files and random
+    TF-Inception weights: the real loader, the IS/FID evaluation, checkpoints and the result file.
+
+    The notebook's kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes
+    torchvision accept the fake files there (as ``accept_fake_cifar`` does in-process elsewhere).
+    """
+    parameters = _command_parameters("image_command")
+    assert parameters["dataset"] == "cifar10" and parameters["device"] == "cuda"
+    assert parameters["image_steps"] == 200000 and parameters["record"] == "images"
+    data = tmp_path / "data"
+    write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64; one image keeps FID cheap
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
+    monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
+    monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # caches (FID statistics of the fake set!) stay in tmp_path
+    runs = tmp_path / "runs"
+    dry_run = dict(
+        device="cpu", image_steps=2, image_eval_every=2, image_eval_samples=10, data_root=str(data)
+    )
+    toy = dict(steps=10, seeds=1, critic_steps=50, deep_steps=10, toy_dataset="8gaussians", out_dir=str(runs))
+    papermill.execute_notebook(
+        str(ROOT / "nbs" / "wgan_gp.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters=parameters | dry_run | toy,
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    result = json.loads((tmp_path / "results" / "wgan_gp" / "dcgan-cifar10.json").read_text())
+    assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
+    assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
+    run = runs / "wgan_gp" / "dcgan-cifar10-seed0"
+    assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert (run / "metrics.csv").read_text().splitlines()[
+        0
+    ] == "step,wall,inception_score,inception_score_std,fid"
+    assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
+    assert not (ROOT / "results" / "wgan_gp" / "dcgan-cifar10.json").exists()
