@@ -111,15 +111,20 @@ def test_bad_parameter_fails_fast_with_a_clear_message(
         assert phrase in error.value.evalue
 
 
-def _command_parameters(name: str) -> dict[str, Any]:
-    """The ``-p`` options, typed as papermill types them, of the command string ``name`` in nbs/wgan_gp.py."""
+def _command(name: str) -> str:
+    """The string assigned to ``name`` in nbs/wgan_gp.py (a full-scale command of its reproduction table)."""
     tree = ast.parse((ROOT / "nbs" / "wgan_gp.py").read_text())
     [command] = [
         ast.literal_eval(node.value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name
     ]
-    words = shlex.split(command)
+    return command
+
+
+def _command_parameters(name: str) -> dict[str, Any]:
+    """The ``-p`` options, typed as papermill types them, of the command string ``name`` in nbs/wgan_gp.py."""
+    words = shlex.split(_command(name))
     assert words[:2] == ["papermill", "nbs/wgan_gp.ipynb"] and words[3::3] == ["-p"] * len(words[3::3])
     return {key: _resolve_type(value) for key, value in zip(words[4::3], words[5::3], strict=True)}
 
@@ -179,3 +184,8 @@ def test_full_scale_image_command_reaches_cifar10_and_fid(
     ] == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
     assert not (ROOT / "results" / "wgan_gp" / "dcgan-cifar10.json").exists()
+
+
+@pytest.mark.parametrize("name", ["toy_command", "image_command"])
+def test_reproduce_page_lists_the_chapters_full_scale_commands(name: str) -> None:
+    assert f"`{_command(name)}`" in (ROOT / "book" / "reproduce.md").read_text()
