@@ -14,6 +14,7 @@ from paperlib.config import (
     seed_everything,
 )
 from paperlib.data.images import IMAGE_DATASETS, DatasetMissingError, ImageSampler, data_root, image_dataset
+from paperlib.data.text import TEXT_DATASETS, CharCorpus, text_corpus
 from paperlib.data.toy import DATASETS as TOY_DATASETS
 from paperlib.data.toy import DataPlusNoise, ToyDataset, ToySampler, mixture_centers, mixture_std
 from paperlib.diagnostics import layer_gradient_norms, weights
@@ -24,7 +25,9 @@ from paperlib.experiments import (
     image_trainer,
     run_image,
     run_many,
+    run_text,
     run_toy,
+    text_trainer,
     toy_trainer,
 )
 from paperlib.losses import OBJECTIVES, Objective
@@ -43,10 +46,12 @@ from paperlib.metrics.images import (
     inception_score,
     inception_weights_path,
 )
+from paperlib.metrics.text import ngram_jsd, ngram_jsds
 from paperlib.metrics.toy import mmd, mode_statistics, wasserstein
 from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
+from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
 from paperlib.plotting import plot_curves, plot_image_grid, plot_samples, plot_value_surface
 from paperlib.report import full_scale, markdown_table, notebook_parameters, papermill_command, record_result
@@ -57,7 +62,9 @@ __all__ = [
     "IMAGE_DATASETS",
     "MLP",
     "OBJECTIVES",
+    "TEXT_DATASETS",
     "TOY_DATASETS",
+    "CharCorpus",
     "DCGANCritic",
     "DCGANGenerator",
     "DataPlusNoise",
@@ -75,6 +82,8 @@ __all__ = [
     "RunResult",
     "ToyDataset",
     "ToySampler",
+    "TextCritic",
+    "TextGenerator",
     "Trainer",
     "Uint8ImageDataset",
     "WeightClipping",
@@ -104,6 +113,8 @@ __all__ = [
     "mixture_std",
     "mmd",
     "mode_statistics",
+    "ngram_jsd",
+    "ngram_jsds",
     "notebook_parameters",
     "papermill_command",
     "plot_curves",
@@ -115,8 +126,11 @@ __all__ = [
     "run_dir",
     "run_image",
     "run_many",
+    "run_text",
     "run_toy",
     "seed_everything",
+    "text_corpus",
+    "text_trainer",
     "toy_critic",
     "toy_generator",
     "toy_trainer",

@@ -6,6 +6,9 @@
   an image data set, evaluated by Inception Score and FID (TF-Inception, through torch-fidelity) on
   the papers' data sets, and by the digits-classifier Fréchet distance and class score on ``digits``,
   the CPU-scale default.
+* :func:`text_trainer` / :func:`run_text`: the character-level language GAN (WGAN-GP section 5.5,
+  ``gan_language.py``) on a :mod:`~paperlib.data.text` corpus, evaluated by the n-gram JSD of
+  argmax-decoded samples to the corpus.
 * :func:`run_many`: independent runs in worker processes of one thread each.
 
 A set-up picks the networks, the data and the evaluation; the method (objective, regularizer,
@@ -28,6 +31,7 @@ from torch import nn
 
 from paperlib.config import check_choice, check_int, seed_everything
 from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
+from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.images import (
     digits_class_score,
@@ -35,9 +39,11 @@ from paperlib.metrics.images import (
     digits_frechet_distance,
     inception_metrics,
 )
+from paperlib.metrics.text import ngram_jsds
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
+from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import GradientPenalty
 from paperlib.train import History, Trainer
 
@@ -198,6 +204,61 @@ def image_trainer(
 def run_image(steps: int, *, resume: bool = False, progress: bool = False, **kwargs: Any) -> RunResult:
     """Build :func:`image_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
     return _result(image_trainer(**kwargs).train(steps, resume=resume, progress=progress))
+
+
+def text_trainer(
+    dataset: str = "sentences",
+    *,
+    seed: int,
+    dim: int = 512,
+    seq_len: int = 32,
+    max_lines: int = 10_000_000,
+    batch_size: int = 64,
+    batch_norm: bool = False,
+    eval_samples: int = 640,
+    jsd_orders: Sequence[int] = (1, 2, 3, 4),
+    root: str | None = None,
+    device: torch.device | str = "cpu",
+    **trainer_kwargs: Any,
+) -> Trainer:
+    """The language GAN of WGAN-GP section 5.5 (official ``gan_language.py``), seeded by ``seed``.
+
+    :class:`~paperlib.nets.text.TextGenerator` (``batch_norm`` as in FOGAN section 7.2) and
+    :class:`~paperlib.nets.text.TextCritic` of width ``dim`` (official: 512) on the lines of
+    :func:`~paperlib.data.text.text_corpus` ``dataset`` (``seq_len`` characters, at most
+    ``max_lines`` lines, shuffled by ``seed``), one-hot batches of ``batch_size`` (official: 64),
+    128-d Gaussian noise. Every evaluation decodes ``eval_samples`` generated lines from fixed noise
+    by argmax (official: 640 for WGAN-GP, 6,400 for FOGAN) and records their n-gram JSD to all lines
+    of the corpus, as the official code does, for each n in ``jsd_orders`` (``jsd1``, ...). Other
+    keywords go to :class:`~paperlib.train.Trainer`.
+    """
+    check_int("eval_samples", eval_samples, 1)
+    corpus = text_corpus(dataset, seq_len=seq_len, max_lines=max_lines, root=root, seed=seed)
+    seed_everything(seed)
+    noise = torch.randn(eval_samples, 128, generator=torch.Generator().manual_seed(seed))
+
+    def evaluate(trainer: Trainer) -> dict[str, float]:
+        with torch.no_grad():
+            samples = torch.cat(
+                [trainer.generator(z.to(trainer.device)).argmax(-1).cpu() for z in noise.split(640)]
+            )
+        return ngram_jsds(samples, corpus.indices, corpus.vocab_size, jsd_orders)
+
+    return Trainer(
+        TextGenerator(corpus.vocab_size, dim, seq_len, batch_norm=batch_norm),
+        TextCritic(corpus.vocab_size, dim, seq_len),
+        ImageSampler(corpus.one_hot(), batch_size, seed=seed, device=device),
+        batch_size=batch_size,
+        noise_shape=(128,),
+        evaluate=evaluate,
+        device=device,
+        **trainer_kwargs,
+    )
+
+
+def run_text(steps: int, *, resume: bool = False, progress: bool = False, **kwargs: Any) -> RunResult:
+    """Build :func:`text_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
+    return _result(text_trainer(**kwargs).train(steps, resume=resume, progress=progress))
 
 
 def _worker_init() -> None:

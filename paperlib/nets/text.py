@@ -1,0 +1,85 @@
+"""The character-level language GAN of WGAN-GP section 5.5 (official ``gan_language.py``).
+
+Both networks are stacks of five 1-D residual blocks over the sequence (``dim`` channels,
+``seq_len`` positions; official: 512 and 32). A block is ``x + 0.3 * conv(relu(conv(relu(x))))``
+with kernel-5 "same" convolutions. The generator maps 128-d noise through a linear layer to a
+``(dim, seq_len)`` map, the blocks, a 1x1 convolution to the vocabulary and a softmax over it:
+its samples are ``(n, seq_len, vocabulary)`` probability vectors, which the critic reads like
+the one-hot real lines (the penalty interpolates between the two). The critic maps the
+one-hot input through a 1x1 convolution to ``dim`` channels, the blocks, and a linear layer on
+the flattened ``(dim, seq_len)`` map.
+
+``batch_norm=True`` puts a batch norm before each ReLU of the generator's blocks; FOGAN (section 7.2)
+reports batch norm in its language generator but not where, so this placement is our choice.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from paperlib.config import check_bool, check_int
+
+BLOCKS = 5
+RESIDUAL_SCALE = 0.3
+
+
+class ResidualBlock1d(nn.Module):
+    """``x + 0.3 * conv5(relu(conv5(relu(x))))``, optionally with a batch norm before each ReLU."""
+
+    def __init__(self, dim: int, batch_norm: bool = False) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        for _ in range(2):
+            layers += [nn.BatchNorm1d(dim)] if batch_norm else []
+            layers += [nn.ReLU(), nn.Conv1d(dim, dim, 5, padding=2)]
+        self.residual = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + RESIDUAL_SCALE * self.residual(x)
+
+
+def _check(vocab_size: int, dim: int, seq_len: int) -> None:
+    check_int("vocab_size", vocab_size, 2)
+    check_int("dim", dim, 1)
+    check_int("seq_len", seq_len, 1)
+
+
+class TextGenerator(nn.Module):
+    """Noise ``(n, noise_dim)`` to character distributions ``(n, seq_len, vocab_size)`` (rows sum to 1)."""
+
+    def __init__(
+        self,
+        vocab_size: int,
+        dim: int = 512,
+        seq_len: int = 32,
+        noise_dim: int = 128,
+        batch_norm: bool = False,
+    ) -> None:
+        super().__init__()
+        _check(vocab_size, dim, seq_len)
+        check_int("noise_dim", noise_dim, 1)
+        self.noise_dim = noise_dim
+        self.project = nn.Sequential(nn.Linear(noise_dim, dim * seq_len), nn.Unflatten(1, (dim, seq_len)))
+        self.blocks = nn.Sequential(
+            *(ResidualBlock1d(dim, check_bool("batch_norm", batch_norm)) for _ in range(BLOCKS))
+        )
+        self.head = nn.Conv1d(dim, vocab_size, 1)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        logits = self.head(self.blocks(self.project(z)))  # (n, vocab, seq_len)
+        return torch.softmax(logits.transpose(1, 2), dim=-1)
+
+
+class TextCritic(nn.Module):
+    """Character distributions or one-hot lines ``(n, seq_len, vocab_size)`` to scores ``(n, 1)``."""
+
+    def __init__(self, vocab_size: int, dim: int = 512, seq_len: int = 32) -> None:
+        super().__init__()
+        _check(vocab_size, dim, seq_len)
+        self.embed = nn.Conv1d(vocab_size, dim, 1)
+        self.blocks = nn.Sequential(*(ResidualBlock1d(dim) for _ in range(BLOCKS)))
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(dim * seq_len, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.blocks(self.embed(x.transpose(1, 2))))

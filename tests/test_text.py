@@ -1,0 +1,230 @@
+"""Text experiments: corpora with the official conventions, the language networks, the n-gram JSD."""
+
+from __future__ import annotations
+
+import collections
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from paperlib.config import ParameterError
+from paperlib.data.images import DatasetMissingError, ImageSampler
+from paperlib.data.text import PAD, UNK, build_corpus, shard_name, text_corpus
+from paperlib.experiments import run_text
+from paperlib.metrics.text import ngram_codes, ngram_jsd, ngram_jsds
+from paperlib.nets.text import TextCritic, TextGenerator
+from paperlib.penalties import GradientPenalty
+
+
+# ---------------------------------------------------------------- n-gram JSD
+def official_jsd(samples: list[tuple], reference: list[tuple], n: int) -> float:
+    """The official ``NgramLanguageModel(n, samples).js_with(NgramLanguageModel(n, reference))``,
+    rewritten from its definition in ``language_helpers.py`` (dictionaries of n-gram counts)."""
+
+    def model(lines: list[tuple]) -> tuple[collections.Counter, int]:
+        counts = collections.Counter(line[i : i + n] for line in lines for i in range(len(line) - n + 1))
+        return counts, sum(counts.values())
+
+    def log_likelihood(lm: tuple[collections.Counter, int], ngram: tuple) -> float:
+        counts, total = lm
+        return np.log(counts[ngram]) - np.log(total) if ngram in counts else -np.inf
+
+    q_lm, p_lm = model(samples), model(reference)  # self = samples, p = reference
+    log_p = np.array([log_likelihood(p_lm, g) for g in p_lm[0]])
+    log_q = np.array([log_likelihood(q_lm, g) for g in p_lm[0]])
+    log_m = np.logaddexp(log_p - np.log(2), log_q - np.log(2))
+    kl_p_m = np.sum(np.exp(log_p) * (log_p - log_m))
+    log_p = np.array([log_likelihood(p_lm, g) for g in q_lm[0]])
+    log_q = np.array([log_likelihood(q_lm, g) for g in q_lm[0]])
+    log_m = np.logaddexp(log_p - np.log(2), log_q - np.log(2))
+    kl_q_m = np.sum(np.exp(log_q) * (log_q - log_m))
+    return 0.5 * (kl_p_m + kl_q_m) / np.log(2)
+
+
+def test_jsd_of_a_set_with_itself_is_zero() -> None:
+    lines = np.random.RandomState(0).randint(5, size=(50, 8))
+    assert all(ngram_jsd(lines, lines, n, 5) == 0.0 for n in range(1, 7))
+    assert ngram_jsd(lines, np.concatenate([lines, lines]), 3, 5) == 0.0  # frequencies, not counts
+
+
+def test_jsd_of_disjoint_vocabularies_is_one() -> None:
+    a = np.random.RandomState(0).randint(3, size=(20, 6))
+    assert ngram_jsd(a, a + 3, 1, 6) == 1.0 and ngram_jsd(a, a + 3, 4, 6) == 1.0
+
+
+def test_jsd_is_symmetric() -> None:
+    rng = np.random.RandomState(1)
+    a, b = rng.randint(4, size=(30, 10)), rng.randint(4, size=(17, 10))
+    assert math.isclose(ngram_jsd(a, b, 2, 4), ngram_jsd(b, a, 2, 4), rel_tol=1e-12)
+
+
+def test_jsd_by_hand() -> None:
+    """p = {0: 1/2, 1: 1/2}, q = {0: 1}, m = {0: 3/4, 1: 1/4}: JSD = (KL(p||m) + KL(q||m)) / 2."""
+    expected = ((0.5 * math.log2(0.5 / 0.75) + 0.5 * math.log2(0.5 / 0.25)) + math.log2(1 / 0.75)) / 2
+    assert math.isclose(ngram_jsd([[0, 1]], [[0, 0]], 1, 2), expected, rel_tol=1e-12)
+    assert math.isclose(expected, 0.311278, abs_tol=1e-6)
+
+
+def test_jsd_equals_the_official_computation() -> None:
+    rng = np.random.RandomState(2)
+    samples, reference = rng.randint(6, size=(40, 12)), rng.randint(6, size=(90, 12))
+    reference[:, :3] = samples[0, :3]  # some shared structure
+    tuples = [[tuple(row) for row in x.tolist()] for x in (samples, reference)]
+    for n in range(1, 7):
+        assert math.isclose(ngram_jsd(samples, reference, n, 6), official_jsd(*tuples, n), rel_tol=1e-9), n
+
+
+def test_ngram_codes_stay_inside_lines() -> None:
+    codes = ngram_codes(np.array([[1, 2, 3], [4, 5, 6]]), 2, 10)
+    assert codes.tolist() == [12, 23, 45, 56]  # no 34: n-grams never cross a line end
+
+
+def test_jsd_of_6400_samples_and_6_grams_is_fast() -> None:
+    rng = np.random.RandomState(3)
+    samples, reference = rng.randint(70, size=(6400, 32)), rng.randint(70, size=(20000, 32))
+    start = time.perf_counter()
+    jsds = ngram_jsds(samples, reference, 70)
+    assert time.perf_counter() - start < 5.0
+    assert list(jsds) == [f"jsd{n}" for n in range(1, 7)]
+    assert jsds["jsd1"] < 0.01 and jsds["jsd6"] > 0.9  # uniform letters: same 1-grams, disjoint 6-grams
+
+
+@pytest.mark.parametrize(
+    "lines, n, vocab, phrase",
+    [
+        (np.array([[0, 1]]), 3, 2, "n=3"),
+        (np.array([[0, 5]]), 1, 3, "0..2"),
+        (np.array([0, 1]), 1, 2, "shape"),
+        (np.zeros((1, 2), dtype=int), 2, 2**40, "64-bit"),
+    ],
+)
+def test_ngram_codes_refuse_bad_input(lines: np.ndarray, n: int, vocab: int, phrase: str) -> None:
+    with pytest.raises(ParameterError, match=phrase):
+        ngram_codes(lines, n, vocab)
+
+
+# ---------------------------------------------------------------- corpora
+def test_build_corpus_cuts_pads_and_maps_like_the_official_code() -> None:
+    corpus = build_corpus(["aab", "abcdefgh", "z"], seq_len=4, max_vocab_size=4, seed=0)
+    lines = sorted(corpus.decode(corpus.indices))
+    assert corpus.inv_charmap[0] == UNK and corpus.vocab_size == 4
+    # counts over the padded lines: ` 5, a 3, b 2, then c, d and z once each: only three fit
+    assert corpus.inv_charmap[1:] == (PAD, "a", "b")
+    assert lines == ["aab`", "ab\ufffd\ufffd", "\ufffd```"]
+    again = build_corpus(["aab", "abcdefgh", "z"], seq_len=4, max_vocab_size=4, seed=0)
+    assert torch.equal(again.indices, corpus.indices)
+
+
+def test_sentences_corpus_is_real_english_from_the_python_docs() -> None:
+    from pydoc_data.topics import topics
+
+    corpus = text_corpus("sentences")
+    assert len(corpus) > 1000 and corpus.seq_len == 32 and 40 < corpus.vocab_size < 100
+    text = " ".join(" ".join(t.split()) for t in topics.values())
+    for line in corpus.decode(corpus.indices[:20]):
+        assert line.rstrip(PAD) in text, line
+    assert len(text_corpus("sentences", max_lines=10)) == 10
+
+
+def test_one_hot_batches_through_the_resumable_sampler() -> None:
+    corpus = text_corpus("sentences", max_lines=100)
+    batch = ImageSampler(corpus.one_hot(), batch_size=8, seed=0)(8)
+    assert batch.shape == (8, 32, corpus.vocab_size)
+    assert torch.equal(batch.sum(-1), torch.ones(8, 32))
+
+
+def _write_shards(root: Path, shards: dict[int, list[str]]) -> Path:
+    folder = (
+        root
+        / "1-billion-word-language-modeling-benchmark-r13output"
+        / "training-monolingual.tokenized.shuffled"
+    )
+    folder.mkdir(parents=True)
+    for index, lines in shards.items():
+        (folder / shard_name(index)).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return folder
+
+
+def test_billion_word_reads_shards_in_order(tmp_path: Path) -> None:
+    _write_shards(tmp_path, {1: ["The cat sat .", "A dog ran ."], 2: ["Prices rose 3 % on Monday .", "x"]})
+    corpus = text_corpus("billion_word", root=tmp_path, max_lines=3, seq_len=8)
+    assert sorted(corpus.decode(corpus.indices)) == ["A dog ra", "Prices r", "The cat "]
+
+
+def test_billion_word_missing_shards_say_how_to_get_them(tmp_path: Path) -> None:
+    with pytest.raises(DatasetMissingError, match=r"statmt.org.*news.en-00001-of-00100"):
+        text_corpus("billion_word", root=tmp_path)
+    _write_shards(tmp_path, {1: ["one line ."]})
+    with pytest.raises(DatasetMissingError, match=r"news.en-00002-of-00100 after 1 lines \(max_lines=5\)"):
+        text_corpus("billion_word", root=tmp_path, max_lines=5)
+
+
+def test_unknown_text_dataset_is_refused() -> None:
+    with pytest.raises(ParameterError, match="dataset='wikitext'"):
+        text_corpus("wikitext")
+
+
+# ---------------------------------------------------------------- networks
+def test_text_networks_shapes_and_softmax() -> None:
+    generator, critic = TextGenerator(30, dim=16, seq_len=32), TextCritic(30, dim=16, seq_len=32)
+    fake = generator(torch.randn(5, 128))
+    assert fake.shape == (5, 32, 30)
+    torch.testing.assert_close(fake.sum(-1), torch.ones(5, 32))
+    assert critic(fake).shape == (5, 1)
+
+
+def test_text_networks_have_the_official_parameter_counts() -> None:
+    """DIM=512, SEQ_LEN=32: linear 128 -> 512*32, five blocks of two kernel-5 convs, and the heads."""
+    vocab, dim, seq = 70, 512, 32
+    blocks = 5 * 2 * (dim * dim * 5 + dim)
+    generator = TextGenerator(vocab)
+    critic = TextCritic(vocab)
+    assert (
+        sum(p.numel() for p in generator.parameters())
+        == 128 * dim * seq + dim * seq + blocks + dim * vocab + vocab
+    )
+    assert sum(p.numel() for p in critic.parameters()) == vocab * dim + dim + blocks + dim * seq + 1
+
+
+def test_residual_blocks_scale_by_0_3() -> None:
+    critic = TextCritic(4, dim=3, seq_len=5)
+    block = critic.blocks[0]
+    x = torch.randn(2, 3, 5)
+    residual = block.residual(x)
+    torch.testing.assert_close(block(x), x + 0.3 * residual)
+
+
+def test_gradient_penalty_between_one_hot_and_softmax_lines() -> None:
+    corpus = text_corpus("sentences", max_lines=16)
+    real = torch.stack([corpus.one_hot()[i][0] for i in range(16)])
+    fake = TextGenerator(corpus.vocab_size, dim=8)(torch.randn(16, 128))
+    penalty = GradientPenalty(10.0).penalty(TextCritic(corpus.vocab_size, dim=8), real, fake.detach())
+    assert penalty.ndim == 0 and torch.isfinite(penalty) and penalty > 0
+
+
+# ---------------------------------------------------------------- training
+def test_run_text_records_the_jsds() -> None:
+    result = run_text(
+        steps=2,
+        seed=0,
+        dim=8,
+        max_lines=100,
+        batch_size=8,
+        n_critic=1,
+        eval_every=2,
+        eval_samples=50,
+        jsd_orders=(1, 4),
+        regularizer=GradientPenalty(10.0),
+    )
+    assert list(result.evals["step"]) == [0, 2]
+    assert set(result.evals.columns) == {"step", "wall", "jsd1", "jsd4"}
+    assert ((result.evals["jsd1"] >= 0) & (result.evals["jsd4"] <= 1)).all()
+    assert result.generator(torch.zeros(3, 128)).shape == (
+        3,
+        32,
+        text_corpus("sentences", max_lines=100).vocab_size,
+    )
