@@ -9,7 +9,7 @@
 * :func:`text_trainer` / :func:`run_text`: the character-level language GAN (WGAN-GP section 5.5,
   ``gan_language.py``) on a :mod:`~paperlib.data.text` corpus, evaluated by the n-gram JSD of
   argmax-decoded samples to the corpus.
-* :func:`run_many`: independent runs in worker processes of one thread each.
+* :func:`run_many`, :func:`run_calls`: independent runs in worker processes of one thread each.
 
 A set-up picks the networks, the data and the evaluation; the method (objective, regularizer,
 optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Trainer` unchanged.
@@ -278,18 +278,23 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
-    """``[function(**job) for job in jobs]``, in ``workers`` processes of one thread each.
+    """``[function(**job) for job in jobs]`` in worker processes: :func:`run_calls` with one function."""
+    return run_calls([(function, job) for job in jobs], workers)
 
-    Small toy networks use a CPU core poorly from two threads; two single-threaded processes do
-    about 1.7x the work on a 2-core machine. Jobs start in the order given, so list the longest
-    first. ``workers=1`` runs in this process (use it on a GPU). ``function`` must be importable
-    (defined in a module, not in a notebook).
+
+def run_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Any]:
+    """``[function(**kwargs) for function, kwargs in calls]``, in ``workers`` processes of one thread each.
+
+    Small networks use a CPU core poorly from two threads; two single-threaded processes do about
+    1.7x the work on a 2-core machine. Calls start in the order given, so list the longest first.
+    ``workers=1`` (or a single call) runs in this process (use it on a GPU). The functions must be
+    importable (defined in a module, not in a notebook).
     """
     check_int("workers", workers, 1)
-    if workers == 1 or len(jobs) == 1:
-        return [function(**job) for job in jobs]
+    if workers == 1 or len(calls) == 1:
+        return [function(**kwargs) for function, kwargs in calls]
     try:
-        futures = [_pool(workers).submit(function, **job) for job in jobs]
+        futures = [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
         return [f.result() for f in futures]
     except BrokenProcessPool:
         _pool.cache_clear()  # a worker died: the next call starts a fresh pool

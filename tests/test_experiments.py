@@ -19,6 +19,7 @@ from paperlib import (
     WeightClipping,
     image_size,
     image_trainer,
+    run_calls,
     run_image,
     run_many,
     run_toy,
@@ -151,3 +152,10 @@ def test_run_image_on_cifar10_reaches_inception_score_and_fid(
         == 1
     )
     assert result.generator(torch.zeros(2, 8)).shape == (2, 3, 32, 32)
+
+
+def test_run_calls_runs_different_functions_in_order() -> None:
+    calls = [(dict, {"a": 1}), (os.getpid, {}), (dict, {"b": 2})]
+    first, pid, last = run_calls(calls, workers=2)
+    assert first == {"a": 1} and last == {"b": 2} and pid != os.getpid()
+    assert run_calls(calls, workers=1)[1] == os.getpid()

@@ -23,6 +23,8 @@ from fakes import save_random_inception_weights, write_cifar
 from jupytext.compare import compare_notebooks
 from papermill.cli import _resolve_type
 
+from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "nbs").glob("*.ipynb"))
 SOURCES = sorted((ROOT / "nbs").glob("*.py"))
@@ -139,6 +141,40 @@ SITECUSTOMIZE = textwrap.dedent(
 )
 
 
+DRY_RUN = dict(  # every experiment of the chapter for a few iterations on the CPU, asserts off
+    device="cpu",
+    check=False,
+    steps=10,
+    seeds=1,
+    critic_steps=50,
+    deep_steps=10,
+    toy_dataset="8gaussians",
+    image_steps=2,
+    image_eval_every=2,
+    image_eval_samples=10,
+    text_steps=2,
+    text_eval_every=2,
+    text_eval_samples=20,
+)
+
+
+def _dry_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extra: Any) -> Path:
+    """Execute the chapter with the parameters of its full-scale command ``name``, overridden by
+    :data:`DRY_RUN` and ``extra``; run folders, result files and caches stay in ``tmp_path``.
+    Returns the folder of the run folders."""
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # caches (e.g. FID statistics of fake sets) stay in tmp_path
+    runs = tmp_path / "runs"
+    papermill.execute_notebook(
+        str(ROOT / "nbs" / "wgan_gp.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters=_command_parameters(name) | DRY_RUN | {"out_dir": str(runs)} | extra,
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    return runs / "wgan_gp"
+
+
 def test_full_scale_image_command_reaches_cifar10_and_fid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,32 +196,44 @@ def test_full_scale_image_command_reaches_cifar10_and_fid(
     monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
     monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
     monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
-    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("HOME", str(tmp_path))  # caches (FID statistics of the fake set!) stay in tmp_path
-    runs = tmp_path / "runs"
-    dry_run = dict(
-        device="cpu", image_steps=2, image_eval_every=2, image_eval_samples=10, data_root=str(data)
-    )
-    toy = dict(steps=10, seeds=1, critic_steps=50, deep_steps=10, toy_dataset="8gaussians", out_dir=str(runs))
-    papermill.execute_notebook(
-        str(ROOT / "nbs" / "wgan_gp.ipynb"),
-        str(tmp_path / "out.ipynb"),
-        parameters=parameters | dry_run | toy,
-        progress_bar=False,
-        kernel_name="python3",
-    )
+    runs = _dry_run("image_command", tmp_path, monkeypatch, data_root=str(data))
     result = json.loads((tmp_path / "results" / "wgan_gp" / "dcgan-cifar10.json").read_text())
     assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
     assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
-    run = runs / "wgan_gp" / "dcgan-cifar10-seed0"
+    run = runs / "dcgan-cifar10-seed0"
     assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
-    assert (run / "metrics.csv").read_text().splitlines()[
-        0
-    ] == "step,wall,inception_score,inception_score_std,fid"
+    header = (run / "metrics.csv").read_text().splitlines()[0]
+    assert header == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
     assert not (ROOT / "results" / "wgan_gp" / "dcgan-cifar10.json").exists()
 
 
-@pytest.mark.parametrize("name", ["toy_command", "image_command"])
+def test_full_scale_text_command_reaches_the_billion_word_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's One Billion Word command, on the CPU for 2 iterations of narrower networks, on a
+    fake first shard in the official format (one tokenized sentence per line): loader, JSD
+    evaluation, checkpoint and result file."""
+    parameters = _command_parameters("text_command")
+    assert parameters["text_dataset"] == "billion_word" and parameters["text_dim"] == 512
+    assert parameters["text_steps"] == 200000 and parameters["record"] == "text"
+    shards = tmp_path / "data" / BILLION_WORD_FOLDER / SHARD_FOLDER
+    shards.mkdir(parents=True)
+    lines = [f"Sentence number {i} of the fake shard , with words ." for i in range(100)]
+    (shards / shard_name(1)).write_text("".join(line + "\n" for line in lines))
+    # width 32 instead of 512: at 512 the ten critic updates of one iteration take a minute on a CPU
+    data_root = str(tmp_path / "data")
+    runs = _dry_run(
+        "text_command", tmp_path, monkeypatch, data_root=data_root, text_max_lines=100, text_dim=32
+    )
+    result = json.loads((tmp_path / "results" / "wgan_gp" / "language-billion_word.json").read_text())
+    assert set(result["metrics"]) == {"jsd1", "jsd2", "jsd3", "jsd4"}
+    assert all(0 <= v <= 1 for v in result["metrics"].values())
+    run = runs / "language-billion_word-seed0"
+    assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4"
+
+
+@pytest.mark.parametrize("name", ["toy_command", "image_command", "text_command"])
 def test_reproduce_page_lists_the_chapters_full_scale_commands(name: str) -> None:
     assert f"`{_command(name)}`" in (ROOT / "book" / "reproduce.md").read_text()
