@@ -14,7 +14,7 @@ import torch
 from paperlib.config import ParameterError
 from paperlib.data.images import DatasetMissingError, ImageSampler
 from paperlib.data.text import PAD, UNK, build_corpus, shard_name, text_corpus
-from paperlib.experiments import run_text
+from paperlib.experiments import run_text, text_trainer
 from paperlib.metrics.text import ngram_codes, ngram_jsd, ngram_jsds
 from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import GradientPenalty
@@ -228,3 +228,15 @@ def test_run_text_records_the_jsds() -> None:
         32,
         text_corpus("sentences", max_lines=100).vocab_size,
     )
+
+
+def test_text_run_resumes_exactly(tmp_path: Path) -> None:
+    """A language run stopped at a checkpoint and resumed ends with the weights of an uninterrupted run."""
+    common = dict(seed=1, dim=4, max_lines=64, batch_size=8, n_critic=2, eval_every=2, eval_samples=16)
+    common |= dict(regularizer=GradientPenalty(10.0), checkpoint_every=2)
+    straight = text_trainer(run_dir=tmp_path / "a", **common).train(4)
+    text_trainer(run_dir=tmp_path / "b", **common).train(2)
+    resumed = text_trainer(run_dir=tmp_path / "b", **common).train(4, resume=True)
+    for a, b in zip(straight.generator.parameters(), resumed.generator.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert straight.evals.columns == resumed.evals.columns | {"wall": straight.evals.columns["wall"]}
