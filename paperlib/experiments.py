@@ -26,10 +26,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
+from torch.utils.data import Dataset, Subset
 
-from paperlib.config import check_choice, check_int, seed_everything
+from paperlib.config import ParameterError, check_choice, check_int, seed_everything
 from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
@@ -129,6 +131,8 @@ def image_trainer(
     batch_size: int = 64,
     critic_norm: str = "none",
     eval_samples: int = 1000,
+    train_subset: int = 0,
+    validation_images: int = 0,
     root: str | None = None,
     download: bool = True,
     num_workers: int = 0,
@@ -150,19 +154,43 @@ def image_trainer(
     stand-ins, never FID or IS); on every other data set the Inception Score ``inception_score``
     (with ``inception_score_std``) and the FID ``fid`` against the whole training split, with the
     TF-Inception weights of ``weights_path`` (see
-    :func:`~paperlib.metrics.images.inception_weights_path`). Other keywords go to
+    :func:`~paperlib.metrics.images.inception_weights_path`).
+
+    Overfitting (WGAN-GP section 5.6, Figure 5b): with ``train_subset`` > 0 the networks train on
+    that many images of the split only (a seeded random choice; the paper: 1,000 MNIST digits),
+    and with ``validation_images`` > 0 every evaluation also records the negative critic loss
+    (objective plus penalty, as the official ``gan_mnist.py`` reports it) on that many training
+    images, ``neg_critic_loss_train``, and on as many held-out images of the same split,
+    ``neg_critic_loss_validation``, against the same generated batch. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
     check_int("eval_samples", eval_samples, 10)
+    check_int("train_subset", train_subset)
+    check_int("validation_images", validation_images)
     size = image_size(dataset)
     channels = IMAGE_SHAPES[dataset][0]
     real = image_dataset(dataset, root=root, download=download, size=size)
+    train_set: Dataset = real
+    if train_subset:
+        if train_subset + validation_images > len(real):
+            raise ParameterError(
+                f"train_subset={train_subset} plus validation_images={validation_images} must be at most "
+                f"the {len(real)} images of {dataset!r}"
+            )
+        order = np.random.RandomState(seed).permutation(len(real))
+        train_set = Subset(real, order[:train_subset].tolist())
+        held_out = torch.stack([real[i][0] for i in order[train_subset : train_subset + validation_images]])
+        seen = torch.stack([train_set[i][0] for i in range(min(validation_images, train_subset))])
+    elif validation_images:
+        raise ParameterError(
+            "validation_images > 0 needs train_subset > 0 (held-out images come from the rest)"
+        )
     seed_everything(seed)
-    evaluate: Callable[[Trainer], dict[str, float]]
+    quality: Callable[[Trainer], dict[str, float]]
     if dataset == "digits":
         classifier = digits_classifier()
 
-        def evaluate(trainer: Trainer) -> dict[str, float]:
+        def quality(trainer: Trainer) -> dict[str, float]:
             common = dict(n=eval_samples, noise_shape=noise_dim, classifier=classifier, seed=seed)
             return {
                 "digits_fd": digits_frechet_distance(trainer.generator, **common),
@@ -172,7 +200,7 @@ def image_trainer(
     else:
         real_key = f"{dataset}-train-{size}"
 
-        def evaluate(trainer: Trainer) -> dict[str, float]:
+        def quality(trainer: Trainer) -> dict[str, float]:
             return inception_metrics(
                 trainer.generator,
                 real,
@@ -183,6 +211,11 @@ def image_trainer(
                 seed=seed,
             )
 
+    def evaluate(trainer: Trainer) -> dict[str, float]:
+        if not validation_images:
+            return quality(trainer)
+        return quality(trainer) | critic_losses(trainer, seen, held_out, seed)
+
     return Trainer(
         DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim),
         DCGANCritic(
@@ -192,13 +225,30 @@ def image_trainer(
             norm=critic_norm,
             for_penalty=isinstance(trainer_kwargs.get("regularizer"), GradientPenalty),
         ),
-        ImageSampler(real, batch_size, seed=seed, device=device, num_workers=num_workers),
+        ImageSampler(train_set, batch_size, seed=seed, device=device, num_workers=num_workers),
         batch_size=batch_size,
         noise_shape=(noise_dim,),
         evaluate=evaluate,
         device=device,
         **trainer_kwargs,
     )
+
+
+def critic_losses(
+    trainer: Trainer, train: torch.Tensor, validation: torch.Tensor, seed: int
+) -> dict[str, float]:
+    """Negative critic loss (objective plus penalty) on training and on held-out images, each against
+    the same ``len(train)`` generated images from noise seeded by ``seed`` (WGAN-GP Figure 5b). The
+    penalty's random interpolation is seeded too, so both see the same draws."""
+    noise = torch.randn(len(train), *trainer.noise_shape, generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        fake = trainer.generator(noise.to(trainer.device))
+    losses = {}
+    for name, images in (("train", train), ("validation", validation)):
+        torch.manual_seed(seed)
+        loss = trainer.critic_loss(images.to(trainer.device), fake)[0]
+        losses[f"neg_critic_loss_{name}"] = -loss.item()
+    return losses
 
 
 def run_image(steps: int, *, resume: bool = False, progress: bool = False, **kwargs: Any) -> RunResult:

@@ -200,16 +200,23 @@ class Trainer:
         """Latent batch ``z ~ N(0, I)`` of shape ``(n, *noise_shape)``."""
         return torch.randn((n, *self.noise_shape), device=self.device)
 
+    def critic_loss(
+        self, real: torch.Tensor, fake: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The critic's loss on a real and a generated batch (objective plus penalty), with the
+        critic's outputs on both: ``(loss, D(real), D(fake))``."""
+        real_out, fake_out = self.critic(real), self.critic(fake)
+        loss = self.objective.critic(real_out, fake_out)
+        penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
+        return (loss if penalty is None else loss + penalty), real_out, fake_out
+
     def critic_step(self) -> dict[str, torch.Tensor]:
         """One critic update: objective on a real and a generated batch, plus the regularizer."""
         real = self.data(self.batch_size).to(self.device)
         with self.autocast():
             with torch.no_grad():
                 fake = self.generator(self.noise(self.batch_size))
-            real_out, fake_out = self.critic(real), self.critic(fake)
-            loss = self.objective.critic(real_out, fake_out)
-            penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
-            total = loss if penalty is None else loss + penalty
+            total, real_out, fake_out = self.critic_loss(real, fake)
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
         self.opt_d.step()

@@ -159,3 +159,32 @@ def test_run_calls_runs_different_functions_in_order() -> None:
     first, pid, last = run_calls(calls, workers=2)
     assert first == {"a": 1} and last == {"b": 2} and pid != os.getpid()
     assert run_calls(calls, workers=1)[1] == os.getpid()
+
+
+def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
+    trainer = image_trainer(
+        "digits",
+        train_subset=40,
+        validation_images=16,
+        eval_samples=20,
+        **{**TINY_IMAGE_RUN, "regularizer": WeightClipping(0.05)},
+    )
+    assert len(trainer.data.dataset) == 40
+    trainer.eval_every = 1
+    trainer.train(1)
+    assert {"neg_critic_loss_train", "neg_critic_loss_validation", "digits_fd"} <= set(trainer.evals.columns)
+    # without a penalty the negative critic loss is E[D(real)] - E[D(fake)]: recompute it directly
+    seen = torch.stack([trainer.data.dataset[i][0] for i in range(16)])
+    noise = torch.randn(16, 8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        expected = (trainer.critic(seen).mean() - trainer.critic(trainer.generator(noise)).mean()).item()
+    assert trainer.evals["neg_critic_loss_train"][-1] == pytest.approx(expected, rel=1e-5)
+    assert trainer.evals["neg_critic_loss_train"][-1] != trainer.evals["neg_critic_loss_validation"][-1]
+
+
+@pytest.mark.parametrize(
+    "subset, validation, phrase", [(0, 10, "needs train_subset"), (1790, 10, "at most the 1797 images")]
+)
+def test_bad_subsets_are_refused(subset: int, validation: int, phrase: str) -> None:
+    with pytest.raises(ParameterError, match=phrase):
+        image_trainer("digits", train_subset=subset, validation_images=validation, **TINY_IMAGE_RUN)
