@@ -45,6 +45,7 @@ from paperlib.metrics.text import ngram_jsds
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
+from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import GradientPenalty
 from paperlib.train import History, Trainer
@@ -115,6 +116,9 @@ def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
     return _result(toy_trainer(**kwargs).train(steps, resume=resume))
 
 
+ARCHITECTURES = ("dcgan", "resnet")
+
+
 def image_size(dataset: str) -> int:
     """Side of the generated images for ``dataset``: its native side where a DCGAN of that size exists
     (32, 48, 64), else 32 (MNIST's 28x28 images are resized to 32x32, as in ``gan_mnist.py``'s padding)."""
@@ -126,6 +130,7 @@ def image_trainer(
     dataset: str = "digits",
     *,
     seed: int,
+    architecture: str = "dcgan",
     dim: int = 128,
     noise_dim: int = 128,
     batch_size: int = 64,
@@ -140,11 +145,15 @@ def image_trainer(
     device: torch.device | str = "cpu",
     **trainer_kwargs: Any,
 ) -> Trainer:
-    """The DCGAN image experiment of WGAN-GP section 5.3 (official ``gan_cifar.py``), seeded by ``seed``.
+    """The image experiments of WGAN-GP sections 5.3-5.4 (official ``gan_cifar.py`` and
+    ``gan_cifar_resnet.py``), seeded by ``seed``.
 
-    :class:`~paperlib.nets.dcgan.DCGANGenerator` and :class:`~paperlib.nets.dcgan.DCGANCritic` of
-    width ``dim`` (official: 128 on CIFAR-10, 64 on MNIST) at :func:`image_size` of ``dataset``, the
-    critic normalised by ``critic_norm`` (``"batch"`` is refused with a gradient penalty), with
+    ``architecture="dcgan"``: :class:`~paperlib.nets.dcgan.DCGANGenerator` and
+    :class:`~paperlib.nets.dcgan.DCGANCritic` of width ``dim`` (official: 128 on CIFAR-10, 64 on
+    MNIST) at :func:`image_size` of ``dataset``, the critic normalised by ``critic_norm``
+    (``"batch"`` is refused with a gradient penalty). ``architecture="resnet"``: the 32x32
+    :class:`~paperlib.nets.resnet.ResNetGenerator` and :class:`~paperlib.nets.resnet.ResNetCritic`
+    of appendix F (official width 128), without critic normalisation. Both with
     ``noise_dim``-dimensional Gaussian noise, trained on the training split of ``dataset`` (read by
     :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``.
 
@@ -164,11 +173,16 @@ def image_trainer(
     ``neg_critic_loss_validation``, against the same generated batch. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
+    check_choice("architecture", architecture, ARCHITECTURES)
     check_int("eval_samples", eval_samples, 10)
     check_int("train_subset", train_subset)
     check_int("validation_images", validation_images)
-    size = image_size(dataset)
+    size = image_size(dataset) if architecture == "dcgan" else 32
     channels = IMAGE_SHAPES[dataset][0]
+    if architecture == "resnet" and critic_norm != "none":
+        raise ParameterError(
+            f"critic_norm={critic_norm!r}: the ResNet critic of appendix F has no normalisation"
+        )
     real = image_dataset(dataset, root=root, download=download, size=size)
     train_set: Dataset = real
     if train_subset:
@@ -216,15 +230,21 @@ def image_trainer(
             return quality(trainer)
         return quality(trainer) | critic_losses(trainer, seen, held_out, seed)
 
-    return Trainer(
-        DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim),
-        DCGANCritic(
+    if architecture == "dcgan":
+        generator: nn.Module = DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim)
+        critic: nn.Module = DCGANCritic(
             size=size,
             channels=channels,
             dim=dim,
             norm=critic_norm,
             for_penalty=isinstance(trainer_kwargs.get("regularizer"), GradientPenalty),
-        ),
+        )
+    else:
+        generator = ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
+        critic = ResNetCritic(dim=dim, channels=channels)
+    return Trainer(
+        generator,
+        critic,
         ImageSampler(train_set, batch_size, seed=seed, device=device, num_workers=num_workers),
         batch_size=batch_size,
         noise_shape=(noise_dim,),

@@ -15,6 +15,7 @@ from paperlib import (
     GradientPenalty,
     OptimizerSpec,
     ParameterError,
+    ResNetCritic,
     RunResult,
     WeightClipping,
     image_size,
@@ -188,3 +189,15 @@ def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
 def test_bad_subsets_are_refused(subset: int, validation: int, phrase: str) -> None:
     with pytest.raises(ParameterError, match=phrase):
         image_trainer("digits", train_subset=subset, validation_images=validation, **TINY_IMAGE_RUN)
+
+
+def test_resnet_architecture_on_one_channel_digits() -> None:
+    result = run_image(
+        steps=1, dataset="digits", architecture="resnet", eval_every=1, eval_samples=20, **TINY_IMAGE_RUN
+    )
+    assert result.generator(torch.zeros(2, 8)).shape == (2, 1, 32, 32)
+    assert isinstance(result.critic, ResNetCritic) and list(result.evals["step"]) == [0, 1]
+    with pytest.raises(ParameterError, match="critic_norm='layer'"):
+        image_trainer("digits", architecture="resnet", critic_norm="layer", **TINY_IMAGE_RUN)
+    with pytest.raises(ParameterError, match="architecture='vgg'"):
+        image_trainer("digits", architecture="vgg", **TINY_IMAGE_RUN)

@@ -118,20 +118,24 @@ class FirstCriticBlock(nn.Module):
 
 
 class ResNetGenerator(nn.Module):
-    """Noise ``(n, noise_dim)`` to CIFAR-10 images ``(n, 3, 32, 32)`` in ``[-1, 1]`` (appendix F).
+    """Noise ``(n, noise_dim)`` to images ``(n, channels, 32, 32)`` in ``[-1, 1]`` (appendix F).
 
     ``self.project`` is the linear layer to ``dim x 4 x 4``, ``self.blocks`` the three 'up' residual
-    blocks with batch norm, ``self.head`` batch norm, ReLU, 3x3 conv to 3 channels and ``tanh``.
+    blocks with batch norm, ``self.head`` batch norm, ReLU, 3x3 conv to ``channels`` (CIFAR-10: 3)
+    and ``tanh``.
     """
 
-    def __init__(self, dim: int = 128, noise_dim: int = 128) -> None:
+    def __init__(self, dim: int = 128, noise_dim: int = 128, channels: int = 3) -> None:
         super().__init__()
         check_int("dim", dim, 1)
         check_int("noise_dim", noise_dim, 1)
+        check_int("channels", channels, 1)
         self.noise_dim = noise_dim
         self.project = nn.Sequential(nn.Linear(noise_dim, dim * 4 * 4), nn.Unflatten(1, (dim, 4, 4)))
         self.blocks = nn.ModuleList([ResidualBlock(dim, dim, "up", batch_norm=True) for _ in range(3)])
-        self.head = nn.Sequential(nn.BatchNorm2d(dim), nn.ReLU(), nn.Conv2d(dim, 3, 3, padding=1), nn.Tanh())
+        self.head = nn.Sequential(
+            nn.BatchNorm2d(dim), nn.ReLU(), nn.Conv2d(dim, channels, 3, padding=1), nn.Tanh()
+        )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = self.project(z)
@@ -141,18 +145,19 @@ class ResNetGenerator(nn.Module):
 
 
 class ResNetCritic(nn.Module):
-    """CIFAR-10 images ``(n, 3, 32, 32)`` to scores ``(n, 1)``, without normalisation (appendix F).
+    """Images ``(n, channels, 32, 32)`` to scores ``(n, 1)``, without normalisation (appendix F).
 
     ``self.blocks``: the first block (to 16x16), a 'down' block (to 8x8) and two blocks without
     resampling; ``self.head``: ReLU, global mean pool, linear.
     """
 
-    def __init__(self, dim: int = 128) -> None:
+    def __init__(self, dim: int = 128, channels: int = 3) -> None:
         super().__init__()
         check_int("dim", dim, 1)
+        check_int("channels", channels, 1)
         self.blocks = nn.ModuleList(
             [
-                FirstCriticBlock(3, dim),
+                FirstCriticBlock(channels, dim),
                 ResidualBlock(dim, dim, "down"),
                 ResidualBlock(dim, dim),
                 ResidualBlock(dim, dim),
