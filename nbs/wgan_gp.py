@@ -786,6 +786,12 @@ text_job = dict(  # the language GAN of section 9 trains beside the DCGAN, in th
 )
 dcgan, language = pl.run_calls([(pl.run_image, image_job), (pl.run_text, text_job)], workers)
 quality, score = ("digits_fd", "digits_score") if dataset == "digits" else ("fid", "inception_score")
+LABELS = {
+    "digits_fd": "classifier Fréchet distance",
+    "digits_score": "classifier class score",
+    "fid": "FID",
+    "inception_score": "Inception Score",
+}
 for column in ("step", quality, score):
     print(f"{column:>15s}", " ".join(f"{v:8.2f}" for v in dcgan.evals[column]))
 print(f"{dcgan.wall:.0f} s of training, {1000 * dcgan.wall / image_steps:.0f} ms per generator iteration")
@@ -804,11 +810,11 @@ for ax, x, label in (
 ):
     ax.plot(dcgan.evals[x], dcgan.evals[quality], marker="o", c="tab:blue")
     ax.set_yscale("log")
-    ax.set_ylabel(quality.replace("_", " "), color="tab:blue")
+    ax.set_ylabel(LABELS[quality], color="tab:blue")
     ax.set_xlabel(label)
     twin = ax.twinx()
     twin.plot(dcgan.evals[x], dcgan.evals[score], marker="s", c="tab:green")
-    twin.set_ylabel(score.replace("_", " "), color="tab:green")
+    twin.set_ylabel(LABELS[score], color="tab:green")
 ax_w = fig.add_subplot(grid[1, 0:2])
 ax_w.plot(dcgan.log["step"], dcgan.log["w_estimate"], lw=0.8)
 ax_w.set_xlabel("generator iterations")
