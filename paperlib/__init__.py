@@ -49,13 +49,21 @@ from paperlib.metrics.images import (
 )
 from paperlib.metrics.text import ngram_jsd, ngram_jsds
 from paperlib.metrics.toy import mmd, mode_statistics, wasserstein
+from paperlib.nets.architectures import TABLE1, Architecture, sample_architectures
 from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
 from paperlib.plotting import plot_curves, plot_image_grid, plot_samples, plot_value_surface
-from paperlib.report import full_scale, markdown_table, notebook_parameters, papermill_command, record_result
+from paperlib.report import (
+    full_scale,
+    markdown_table,
+    notebook_parameters,
+    outcome_counts,
+    papermill_command,
+    record_result,
+)
 from paperlib.train import History, OptimizerSpec, Trainer
 
 __all__ = [
@@ -63,8 +71,10 @@ __all__ = [
     "IMAGE_DATASETS",
     "MLP",
     "OBJECTIVES",
+    "TABLE1",
     "TEXT_DATASETS",
     "TOY_DATASETS",
+    "Architecture",
     "CharCorpus",
     "DCGANCritic",
     "DCGANGenerator",
@@ -117,6 +127,7 @@ __all__ = [
     "ngram_jsd",
     "ngram_jsds",
     "notebook_parameters",
+    "outcome_counts",
     "papermill_command",
     "plot_curves",
     "plot_image_grid",
@@ -130,6 +141,7 @@ __all__ = [
     "run_many",
     "run_text",
     "run_toy",
+    "sample_architectures",
     "seed_everything",
     "text_corpus",
     "text_trainer",

@@ -43,6 +43,7 @@ from paperlib.metrics.images import (
 )
 from paperlib.metrics.text import ngram_jsds
 from paperlib.metrics.toy import wasserstein
+from paperlib.nets.architectures import Architecture
 from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
@@ -130,7 +131,7 @@ def image_trainer(
     dataset: str = "digits",
     *,
     seed: int,
-    architecture: str = "dcgan",
+    architecture: str | Architecture = "dcgan",
     dim: int = 128,
     noise_dim: int = 128,
     batch_size: int = 64,
@@ -153,7 +154,9 @@ def image_trainer(
     MNIST) at :func:`image_size` of ``dataset``, the critic normalised by ``critic_norm``
     (``"batch"`` is refused with a gradient penalty). ``architecture="resnet"``: the 32x32
     :class:`~paperlib.nets.resnet.ResNetGenerator` and :class:`~paperlib.nets.resnet.ResNetCritic`
-    of appendix F (official width 128), without critic normalisation. Both with
+    of appendix F (official width 128), without critic normalisation. An
+    :class:`~paperlib.nets.architectures.Architecture` (a random variant of Table 1) builds its own
+    networks, ignoring ``dim`` and ``critic_norm`` (its critic gets layer norm with a penalty). All with
     ``noise_dim``-dimensional Gaussian noise, trained on the training split of ``dataset`` (read by
     :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``.
 
@@ -173,11 +176,12 @@ def image_trainer(
     ``neg_critic_loss_validation``, against the same generated batch. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
-    check_choice("architecture", architecture, ARCHITECTURES)
+    if not isinstance(architecture, Architecture):
+        check_choice("architecture", architecture, ARCHITECTURES)
     check_int("eval_samples", eval_samples, 10)
     check_int("train_subset", train_subset)
     check_int("validation_images", validation_images)
-    size = image_size(dataset) if architecture == "dcgan" else 32
+    size = 32 if architecture == "resnet" else image_size(dataset)
     channels = IMAGE_SHAPES[dataset][0]
     if architecture == "resnet" and critic_norm != "none":
         raise ParameterError(
@@ -230,15 +234,16 @@ def image_trainer(
             return quality(trainer)
         return quality(trainer) | critic_losses(trainer, seen, held_out, seed)
 
-    if architecture == "dcgan":
-        generator: nn.Module = DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim)
-        critic: nn.Module = DCGANCritic(
-            size=size,
-            channels=channels,
-            dim=dim,
-            norm=critic_norm,
-            for_penalty=isinstance(trainer_kwargs.get("regularizer"), GradientPenalty),
+    penalty = isinstance(trainer_kwargs.get("regularizer"), GradientPenalty)
+    generator: nn.Module
+    critic: nn.Module
+    if isinstance(architecture, Architecture):
+        generator, critic = architecture.networks(
+            penalty=penalty, size=size, channels=channels, noise_dim=noise_dim
         )
+    elif architecture == "dcgan":
+        generator = DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim)
+        critic = DCGANCritic(size=size, channels=channels, dim=dim, norm=critic_norm, for_penalty=penalty)
     else:
         generator = ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
         critic = ResNetCritic(dim=dim, channels=channels)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from paperlib.config import ParameterError, project_root
@@ -158,6 +159,32 @@ def full_scale(
         values[0] if len(names) == 1 else ", ".join(f"{n} {v}" for n, v in zip(names, values, strict=True))
     )
     return f"{shown} ({result['device']}, {result['wall_time_s'] / 3600:.1f} h)"
+
+
+def outcome_counts(
+    scores_a: Sequence[float], scores_b: Sequence[float], thresholds: Sequence[float]
+) -> list[tuple[float, int, int, int, int]]:
+    """WGAN-GP Table 2: for each threshold, how many runs (architectures) succeeded, i.e. scored above
+    it, with method a only, with method b only, with both, and with neither.
+
+    ``scores_a[i]`` and ``scores_b[i]`` are the scores of architecture ``i`` under the two methods.
+    """
+    a, b = np.asarray(scores_a, dtype=float), np.asarray(scores_b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ParameterError(f"scores_a and scores_b must be equally long lists, got {a.shape} and {b.shape}")
+    rows = []
+    for t in thresholds:
+        ok_a, ok_b = a > t, b > t
+        rows.append(
+            (
+                float(t),
+                int((ok_a & ~ok_b).sum()),
+                int((~ok_a & ok_b).sum()),
+                int((ok_a & ok_b).sum()),
+                int((~ok_a & ~ok_b).sum()),
+            )
+        )
+    return rows
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -21,6 +21,13 @@ last, which ends in ``tanh``. Where the first batch norm sits follows the offici
 ``Batchnorm`` over axis 0) in ``gan_cifar.py``, per channel after the reshape in ``gan_64x64.py``.
 The critic has no batch norm; it ends in a linear layer on the flattened ``top x start x start`` map.
 
+Deeper variants (WGAN-GP Table 1 varies the depth of both networks over 4, 8, 12 and 20 layers,
+starting from this architecture, whose 32x32 networks have 4): ``extra_layers`` adds that many 3x3
+stride-1 convolutions (same width, each followed by the network's normalisation and activation),
+dealt out in turn to the resolutions, from the smallest map up in the generator and from the first
+downsampling on in the critic. The paper does not say how its deeper networks were built; this
+placement is our choice.
+
 Padding: TensorFlow's ``"SAME"`` transposed conv with stride 2 exactly doubles the size, which is
 ``padding=2, output_padding=1`` for a 5x5 kernel; a 5x5 stride-2 ``"SAME"`` conv halves an even size,
 which is ``padding=2`` (TensorFlow pads 1 before and 2 after, PyTorch 2 on each side: same shapes
@@ -29,6 +36,8 @@ initialisation.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -56,6 +65,38 @@ def _check_common(size: int, channels: int, dim: int) -> None:
     check_int("dim", dim, 1)
 
 
+def base_depth(size: int) -> int:
+    """Layers with weights of the networks without ``extra_layers``: the resampling convolutions and
+    the linear layer (4 at 32x32 and 48x48, 5 at 64x64)."""
+    return _layout(check_choice("size", size, SIZES), 1)[1].__len__() + 1
+
+
+def _extra_counts(extra_layers: int, stages: int) -> list[int]:
+    """``extra_layers`` dealt out in turn to ``stages`` stages."""
+    check_int("extra_layers", extra_layers)
+    return [extra_layers // stages + (k < extra_layers % stages) for k in range(stages)]
+
+
+def _extra(
+    count: int, width: int, norm: Callable[[int], list[nn.Module]], activation: str
+) -> list[nn.Module]:
+    """``count`` 3x3 stride-1 convolutions of ``width`` channels, each followed by ``norm(width)`` and
+    the activation."""
+    layers: list[nn.Module] = []
+    for _ in range(count):
+        layers += [nn.Conv2d(width, width, 3, padding=1), *norm(width), ACTIVATIONS[activation]()]
+    return layers
+
+
+def _norm(kind: str) -> Callable[[int], list[nn.Module]]:
+    """The normalisation layers after a conv of ``width`` channels: ``"batch"``, ``"layer"`` or ``"none"``."""
+    return {
+        "batch": lambda width: [nn.BatchNorm2d(width)],
+        "layer": lambda width: [nn.GroupNorm(1, width)],
+        "none": lambda width: [],
+    }[kind]
+
+
 def _deconv(c_in: int, c_out: int) -> nn.ConvTranspose2d:
     """5x5 stride-2 transposed conv that exactly doubles the spatial size (TensorFlow ``"SAME"``)."""
     return nn.ConvTranspose2d(c_in, c_out, 5, stride=2, padding=2, output_padding=1)
@@ -67,7 +108,8 @@ class DCGANGenerator(nn.Module):
     ``self.project`` is the linear layer (with its batch norm and activation) up to the reshaped
     ``start x start`` map, ``self.blocks`` the upsampling blocks (deconv, batch norm, activation),
     ``self.head`` the last deconv and ``tanh``. ``batch_norm=False`` drops every batch norm (WGAN-GP
-    Table 1 varies it); ``activation`` is one of :data:`paperlib.nets.mlp.ACTIVATIONS`.
+    Table 1 varies it); ``activation`` is one of :data:`paperlib.nets.mlp.ACTIVATIONS`;
+    ``extra_layers`` deepens the network (see the module).
     """
 
     def __init__(
@@ -78,6 +120,7 @@ class DCGANGenerator(nn.Module):
         noise_dim: int = 128,
         batch_norm: bool = True,
         activation: str = "relu",
+        extra_layers: int = 0,
     ) -> None:
         super().__init__()
         _check_common(size, channels, dim)
@@ -97,14 +140,13 @@ class DCGANGenerator(nn.Module):
             if batch_norm:
                 project.append(nn.BatchNorm1d(features))
             project += [ACTIVATIONS[activation](), nn.Unflatten(1, (widths[0], start, start))]
-        self.project = nn.Sequential(*project)
+        extra = _extra_counts(extra_layers, len(widths))
+        norm = _norm("batch" if batch_norm else "none")
+        self.project = nn.Sequential(*project, *_extra(extra[0], widths[0], norm, activation))
         blocks = []
-        for c_in, c_out in zip(widths[:-1], widths[1:], strict=True):
-            layers: list[nn.Module] = [_deconv(c_in, c_out)]
-            if batch_norm:
-                layers.append(nn.BatchNorm2d(c_out))
-            layers.append(ACTIVATIONS[activation]())
-            blocks.append(nn.Sequential(*layers))
+        for k, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+            layers: list[nn.Module] = [_deconv(c_in, c_out), *norm(c_out), ACTIVATIONS[activation]()]
+            blocks.append(nn.Sequential(*layers, *_extra(extra[k + 1], c_out, norm, activation)))
         self.blocks = nn.ModuleList(blocks)
         self.head = nn.Sequential(_deconv(widths[-1], channels), nn.Tanh())
 
@@ -132,6 +174,8 @@ class DCGANCritic(nn.Module):
       sample's score depend on the rest of its batch, so the per-sample gradient that a penalty
       constrains is not defined (WGAN-GP section 4); the standard-GAN critics of the random
       architectures of Table 1 need it.
+
+    ``extra_layers`` deepens the network (see the module); those layers are normalised too.
     """
 
     def __init__(
@@ -142,6 +186,7 @@ class DCGANCritic(nn.Module):
         norm: str = "none",
         activation: str = "leaky_relu",
         for_penalty: bool = True,
+        extra_layers: int = 0,
     ) -> None:
         super().__init__()
         _check_common(size, channels, dim)
@@ -153,15 +198,14 @@ class DCGANCritic(nn.Module):
         self.size, self.channels = size, channels
         start, widths = _layout(size, dim)
         widths = widths[::-1]
+        extra = _extra_counts(extra_layers, len(widths))
+        norm_layers = _norm(norm)
         blocks = []
         for k, (c_in, c_out) in enumerate(zip([channels] + widths[:-1], widths, strict=True)):
             layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 5, stride=2, padding=2)]
-            if k > 0 and norm == "layer":
-                layers.append(nn.GroupNorm(1, c_out))
-            elif k > 0 and norm == "batch":
-                layers.append(nn.BatchNorm2d(c_out))
+            layers += norm_layers(c_out) if k > 0 else []
             layers.append(ACTIVATIONS[activation]())
-            blocks.append(nn.Sequential(*layers))
+            blocks.append(nn.Sequential(*layers, *_extra(extra[k], c_out, norm_layers, activation)))
         self.blocks = nn.ModuleList(blocks)
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * start * start, 1))
 
