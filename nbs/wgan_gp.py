@@ -864,10 +864,14 @@ if dataset == "digits":
 # Section 5.5 trains a GAN on sequences of 32 characters from the One Billion Word benchmark
 # {cite}`chelba2013one` with no recurrent network and no sampling from a discrete distribution:
 # the generator outputs, at each of the 32 positions, a softmax over the characters, and the
-# critic compares these probability vectors directly with the one-hot real sequences. A standard
-# GAN cannot work this way, since a discriminator separates one-hot vectors from softmax outputs
-# by their sparsity alone; the paper's point is that a WGAN-GP critic still trains the generator,
-# and the samples (its Table 4) have word-like spelling and some short words. Both networks are
+# critic compares these probability vectors directly with the one-hot real sequences. The real
+# distribution sits on the vertices of a product of simplices and the generated one spreads over
+# their interior, so the Jensen–Shannon divergence is saturated: a standard discriminator "might
+# quickly learn to reject all samples that don't lie on" the vertices and give the generator
+# meaningless gradients (the paper could not get comparable results with the standard objective).
+# The Wasserstein distance stays continuous there, and a Lipschitz critic provides a linear
+# gradient from the whole simplex towards the real points; the paper's samples (its Table 4) have
+# word-like spelling and some short words. Both networks are
 # 1-D convolutional residual networks (`paperlib.nets.text`; official width 512), trained with
 # $\lambda = 10$, ten critic updates per generator update and Adam at $10^{-4}$,
 # $\beta = (0.5, 0.9)$, batch 64, for 200,000 iterations. The official code follows the
