@@ -196,16 +196,20 @@ def test_full_scale_image_command_reaches_cifar10_and_fid(
     monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
     monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
     monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
-    runs = _dry_run("image_command", tmp_path, monkeypatch, data_root=str(data))
-    result = json.loads((tmp_path / "results" / "wgan_gp" / "dcgan-cifar10.json").read_text())
-    assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
-    assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
-    run = runs / "dcgan-cifar10-seed0"
+    # width 16 instead of 128 for the four models: the plumbing is the same, the CPU time a fifth
+    runs = _dry_run("image_command", tmp_path, monkeypatch, data_root=str(data), image_dim=16)
+    models = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan"]
+    for model in models:
+        result = json.loads((tmp_path / "results" / "wgan_gp" / f"fig3-{model}-cifar10.json").read_text())
+        assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}, model
+        assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
+    run = runs / "fig3-wgan-gp-adam-cifar10-seed0"
     assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
     header = (run / "metrics.csv").read_text().splitlines()[0]
     assert header == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
-    assert not (ROOT / "results" / "wgan_gp" / "dcgan-cifar10.json").exists()
+    assert sorted(p.name for p in runs.glob("fig3-*")) == sorted(f"fig3-{m}-cifar10-seed0" for m in models)
+    assert not list((ROOT / "results").glob("wgan_gp/fig3-*-cifar10.json"))
 
 
 def test_full_scale_text_command_reaches_the_billion_word_loader(
