@@ -522,10 +522,9 @@ EXTRA = {  # section 7: the paper's lambda, and appendix C's one-sided penalty
 
 def toy_job(ds: str, method: str, s: int, settings: dict) -> dict:
     """Arguments of one toy GAN run; with checkpoints on, it gets a run folder of its own."""
-    slug = (
-        method.lower().replace(" ", "").replace(",", "-").replace("(", "").replace(")", "").replace("=", "")
+    folder = (
+        pl.run_dir(out_dir, "wgan_gp", f"toy-{ds}-{pl.slug(method)}-seed{s}") if checkpoint_every else None
     )
-    folder = pl.run_dir(out_dir, "wgan_gp", f"toy-{ds}-{slug}-seed{s}") if checkpoint_every else None
     return dict(
         steps=steps,
         dataset=ds,
@@ -767,14 +766,9 @@ FIG3 = {  # section 5.3's four models, as in the official gan_cifar.py (slowest 
 }
 
 
-def slug(name: str) -> str:
-    """A file-name form of a method's name: "WGAN-GP (Adam)" -> "wgan-gp-adam"."""
-    return "-".join(name.lower().replace("(", " ").replace(")", " ").split())
-
-
 def image_job(method: str) -> dict:
     """Arguments of one DCGAN run of Figure 3; with checkpoints on, it gets a run folder of its own."""
-    folder = f"fig3-{slug(method)}-{dataset}-seed{seed}"
+    folder = f"fig3-{pl.slug(method)}-{dataset}-seed{seed}"
     return dict(
         steps=image_steps,
         dataset=dataset,
@@ -1095,7 +1089,7 @@ rows = [
             f"Fig. 3: {m}, DCGAN architecture on CIFAR-10, Inception Score over training (figure, no number)",
             f"{dataset}, {image_steps} iterations, {image_eval_samples} samples: "
             + ", ".join(f"{LABELS[k]} {v:.2f}" for k, v in last_eval[m].items() if k in LABELS),
-            full_scale("wgan_gp", f"fig3-{slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+            full_scale("wgan_gp", f"fig3-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
             image_command,
         ]
         for m in FIG3
@@ -1164,7 +1158,7 @@ if record in ("images", "all"):
         print(
             pl.record_result(
                 "wgan_gp",
-                f"fig3-{slug(m)}-{dataset}",
+                f"fig3-{pl.slug(m)}-{dataset}",
                 last_eval[m],
                 parameters=parameters,
                 device=dev,

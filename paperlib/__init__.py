@@ -12,6 +12,7 @@ from paperlib.config import (
     resolve_device,
     run_dir,
     seed_everything,
+    slug,
 )
 from paperlib.data.images import IMAGE_DATASETS, DatasetMissingError, ImageSampler, data_root, image_dataset
 from paperlib.data.text import TEXT_DATASETS, CharCorpus, text_corpus
@@ -143,6 +144,7 @@ __all__ = [
     "run_toy",
     "sample_architectures",
     "seed_everything",
+    "slug",
     "text_corpus",
     "text_trainer",
     "toy_critic",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,9 @@ def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
     path = base / chapter / experiment
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def slug(name: str) -> str:
+    """A file-name form of a method's or experiment's name: lower case, runs of anything but letters
+    and digits made one hyphen (``"WGAN-GP, lambda = 10"`` -> ``"wgan-gp-lambda-10"``)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import numbers
 import os
 import shlex
 import subprocess
@@ -113,9 +114,9 @@ def record_result(
     """
     values = {}
     for name, value in metrics.items():
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if not isinstance(value, numbers.Real) or not math.isfinite(value):
             raise ParameterError(f"metric {name}={value!r} must be a finite number to be recorded")
-        values[name] = float(value)
+        values[name] = float(value)  # also NumPy scalars of any precision
     if not math.isfinite(wall_time_s) or wall_time_s < 0:
         raise ParameterError(f"wall_time_s={wall_time_s!r} must be a finite number >= 0")
     status = _git("status", "--porcelain", "--untracked-files=no")

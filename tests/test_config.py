@@ -21,6 +21,7 @@ from paperlib.config import (
     resolve_device,
     run_dir,
     seed_everything,
+    slug,
 )
 from paperlib.data.toy import ToySampler
 
@@ -230,3 +231,15 @@ def test_run_dir_relative_default_root() -> None:
         for p in (expected, expected.parent, project_root() / base):
             if p.is_dir():
                 p.rmdir()
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("WGAN-GP (Adam)", "wgan-gp-adam"),
+        ("WGAN-GP, lambda = 10, one-sided", "wgan-gp-lambda-10-one-sided"),
+        ("  DCGAN  ", "dcgan"),
+    ],
+)
+def test_slug(name: str, expected: str) -> None:
+    assert slug(name) == expected

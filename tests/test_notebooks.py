@@ -238,6 +238,20 @@ def test_full_scale_text_command_reaches_the_billion_word_loader(
     assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4"
 
 
+def test_full_scale_toy_command_records_its_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chapter's toy command for a few iterations of narrower networks on the CPU: every toy result
+    file is written (NumPy scalars included)."""
+    parameters = _command_parameters("toy_command")
+    assert parameters["steps"] == 100000 and parameters["width"] == 512 and parameters["record"] == "toy"
+    runs = _dry_run("toy_command", tmp_path, monkeypatch, width=32)  # 512 wide is slow on a busy CPU
+    results = tmp_path / "results" / "wgan_gp"
+    assert sorted(p.stem for p in results.glob("*.json")) == ["appendix_c", "fig1a", "fig1b", "prop1", "toy"]
+    toy = json.loads((results / "toy.json").read_text())
+    assert set(toy["metrics"]) == {"w1_penalty", "w1_clipping"} and toy["parameters"]["steps"] == 10
+    assert json.loads((results / "fig1b.json").read_text())["metrics"]["penalty_band"] > 0
+    assert (runs / "toy-8gaussians-wgan-gp-seed0" / "checkpoint.pt").exists()
+
+
 @pytest.mark.parametrize("name", ["toy_command", "image_command", "text_command"])
 def test_reproduce_page_lists_the_chapters_full_scale_commands(name: str) -> None:
     assert f"`{_command(name)}`" in (ROOT / "book" / "reproduce.md").read_text()

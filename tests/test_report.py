@@ -7,6 +7,7 @@ import math
 import shlex
 from pathlib import Path
 
+import numpy as np
 import papermill
 import pytest
 import torch
@@ -76,7 +77,7 @@ def test_record_result_writes_what_the_table_reads(tmp_path: Path) -> None:
     path = record_result(
         "wgan_gp",
         "dcgan-cifar10",
-        {"inception_score": 6.5, "fid": torch.tensor(31.25).item()},
+        {"inception_score": 6.5, "fid": np.float32(31.25), "steps": np.int64(3)},
         parameters=parameters,
         device=torch.device("cpu"),
         wall_time_s=7200.0,
@@ -84,7 +85,7 @@ def test_record_result_writes_what_the_table_reads(tmp_path: Path) -> None:
     )
     assert path == tmp_path / "wgan_gp" / "dcgan-cifar10.json"
     result = json.loads(path.read_text())
-    assert result["metrics"] == {"inception_score": 6.5, "fid": 31.25}
+    assert result["metrics"] == {"inception_score": 6.5, "fid": 31.25, "steps": 3.0}
     assert result["parameters"] == parameters
     assert result["command"] == papermill_command("wgan_gp", parameters)
     assert len(result["commit"]) == 40 and int(result["commit"], 16) >= 0  # this repository's HEAD
