@@ -35,20 +35,23 @@ OPTIMIZERS = ("adam", "rmsprop")
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """An optimiser for both networks: ``adam`` with ``betas`` or ``rmsprop`` (betas ignored)."""
+    """An optimiser: ``adam`` with ``betas`` or ``rmsprop`` (betas ignored), with L2 ``weight_decay``
+    (WGAN-GP appendix B: 1e-3 on critics with batch or layer norm)."""
 
     name: str = "adam"
     lr: float = 1e-4
     betas: tuple[float, float] = (0.5, 0.9)
+    weight_decay: float = 0.0
 
     def __post_init__(self) -> None:
         check_choice("optimizer", self.name, OPTIMIZERS)
         check_float("lr", self.lr, 0.0, inclusive=False)
+        check_float("weight_decay", self.weight_decay, 0.0)
 
     def build(self, params: Sequence[nn.Parameter] | Any) -> torch.optim.Optimizer:
         if self.name == "adam":
-            return torch.optim.Adam(params, lr=self.lr, betas=self.betas)
-        return torch.optim.RMSprop(params, lr=self.lr)
+            return torch.optim.Adam(params, lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
+        return torch.optim.RMSprop(params, lr=self.lr, weight_decay=self.weight_decay)
 
 
 class History:
@@ -112,6 +115,9 @@ class Trainer:
     :meth:`train`; its results land in ``trainer.evals`` and, with a ``run_dir``, in ``metrics.csv``
     there, next to a PNG grid of ``grid_samples`` images from fixed noise (image generators only).
 
+    ``optimizer`` trains both networks unless ``critic_optimizer`` is given for the critic (WGAN-GP
+    appendix B adds weight decay to normalised critics only).
+
     Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
     generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
     ``generator_batch_multiple`` times the batch (the official ResNet code uses 2); ``amp`` runs
@@ -131,6 +137,7 @@ class Trainer:
         objective: str = "wasserstein",
         regularizer: Regularizer | None = None,
         optimizer: OptimizerSpec = OptimizerSpec(),
+        critic_optimizer: OptimizerSpec | None = None,
         n_critic: int = 5,
         generator_steps: int = 1,
         batch_size: int = 256,
@@ -150,6 +157,7 @@ class Trainer:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
         self.optimizer_spec = optimizer
+        self.critic_optimizer_spec = critic_optimizer if critic_optimizer is not None else optimizer
         self.n_critic = check_int("n_critic", n_critic, 1)
         self.generator_steps = check_int("generator_steps", generator_steps, 0)
         self.batch_size = check_int("batch_size", batch_size, 1)
@@ -172,7 +180,7 @@ class Trainer:
         self.data = data
         self.evaluate = evaluate
         self.run_dir = Path(run_dir) if run_dir is not None else None
-        self.opt_d = optimizer.build(self.critic.parameters())
+        self.opt_d = self.critic_optimizer_spec.build(self.critic.parameters())
         self.opt_g = optimizer.build(self.generator.parameters()) if self.generator_steps else None
         self.schedulers = [
             torch.optim.lr_scheduler.LambdaLR(opt, self.lr_factor)
@@ -330,6 +338,7 @@ class Trainer:
             "objective": self.objective.name,
             "regularizer": repr(self.regularizer),
             "optimizer": asdict(self.optimizer_spec),
+            "critic_optimizer": asdict(self.critic_optimizer_spec),
             "n_critic": self.n_critic,
             "generator_steps": self.generator_steps,
             "batch_size": self.batch_size,

@@ -6,11 +6,12 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
 import torch
 from PIL import Image
 from torch import nn
 
-from paperlib.config import seed_everything
+from paperlib.config import ParameterError, seed_everything
 from paperlib.penalties import GradientPenalty
 from paperlib.train import OptimizerSpec, Trainer
 
@@ -89,3 +90,21 @@ def test_amp_and_channels_last_run_on_cpu() -> None:
     assert conv.is_contiguous(memory_format=torch.channels_last)
     trainer.train(2)
     assert torch.isfinite(torch.tensor(trainer.log["loss_d"])).all()
+
+
+def test_critic_optimizer_with_weight_decay_is_the_critics_only() -> None:
+    """A critic optimiser of its own (appendix B: weight decay on normalised critics only)."""
+    decayed = OptimizerSpec("adam", 1e-3, (0.5, 0.9), weight_decay=1e-3)
+    trainer = _image_trainer(critic_optimizer=decayed)
+    assert trainer.opt_d.param_groups[0]["weight_decay"] == 1e-3
+    assert trainer.opt_g.param_groups[0]["weight_decay"] == 0.0
+    assert _image_trainer().opt_d.param_groups[0]["weight_decay"] == 0.0  # default: the shared optimiser
+    rms = OptimizerSpec("rmsprop", 5e-5, weight_decay=1e-3).build([nn.Parameter(torch.ones(1))])
+    assert rms.param_groups[0]["weight_decay"] == 1e-3
+
+
+def test_resume_refuses_another_critic_optimizer(tmp_path: Path) -> None:
+    _image_trainer(tmp_path, checkpoint_every=1).train(1)
+    other = OptimizerSpec("adam", 1e-3, (0.5, 0.9), weight_decay=1e-3)
+    with pytest.raises(ParameterError, match="critic_optimizer"):
+        _image_trainer(tmp_path, checkpoint_every=1, critic_optimizer=other).train(2, resume=True)
