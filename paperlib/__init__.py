@@ -29,6 +29,7 @@ from paperlib.experiments import (
     run_many,
     run_text,
     run_toy,
+    start_calls,
     text_trainer,
     toy_trainer,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "run_many",
     "run_text",
     "run_toy",
+    "start_calls",
     "sample_architectures",
     "seed_everything",
     "slug",

@@ -21,7 +21,7 @@ import functools
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -357,20 +357,31 @@ def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], worke
     return run_calls([(function, job) for job in jobs], workers)
 
 
-def run_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Any]:
-    """``[function(**kwargs) for function, kwargs in calls]``, in ``workers`` processes of one thread each.
+def start_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Future]:
+    """Start ``function(**kwargs)`` for each of ``calls`` in ``workers`` processes of one thread each, and
+    return their futures at once, in order: this process goes on while they run.
 
     Small networks use a CPU core poorly from two threads; two single-threaded processes do about
     1.7x the work on a 2-core machine. Calls start in the order given, so list the longest first.
-    ``workers=1`` (or a single call) runs in this process (use it on a GPU). The functions must be
-    importable (defined in a module, not in a notebook).
+    ``workers=1`` runs them in this process, one after the other, before returning (use it on a
+    GPU). The functions must be importable (defined in a module, not in a notebook).
     """
     check_int("workers", workers, 1)
-    if workers == 1 or len(calls) == 1:
-        return [function(**kwargs) for function, kwargs in calls]
+    if workers == 1:
+        return [_finished(function(**kwargs)) for function, kwargs in calls]
     try:
-        futures = [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
-        return [f.result() for f in futures]
-    except BrokenProcessPool:
-        _pool.cache_clear()  # a worker died: the next call starts a fresh pool
-        raise
+        return [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
+    except BrokenProcessPool:  # a worker died during an earlier call: start a fresh pool
+        _pool.cache_clear()
+        return [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
+
+
+def _finished(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def run_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Any]:
+    """``[function(**kwargs) for function, kwargs in calls]``: :func:`start_calls`, then wait for all."""
+    return [future.result() for future in start_calls(calls, workers)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -24,6 +25,7 @@ from paperlib import (
     run_image,
     run_many,
     run_toy,
+    start_calls,
     toy_trainer,
 )
 
@@ -39,7 +41,16 @@ def test_run_many_keeps_job_order_in_one_process_and_in_several() -> None:
 def test_run_many_uses_other_processes_when_asked() -> None:
     pids = run_many(os.getpid, [{}, {}, {}], workers=2)
     assert os.getpid() not in pids
-    assert run_many(os.getpid, [{}], workers=2) == [os.getpid()]  # a single job runs here
+    assert run_many(os.getpid, [{}], workers=1) == [os.getpid()]
+
+
+def test_start_calls_returns_futures_in_order_and_errors_at_their_result() -> None:
+    here = start_calls([(dict, {"a": 1}), (os.getpid, {})], workers=1)
+    assert all(f.done() for f in here) and [f.result() for f in here] == [{"a": 1}, os.getpid()]
+    there = start_calls([(dict, {"b": 2}), (os.getpid, {}), (json.loads, {"s": "not json"})], workers=2)
+    assert there[0].result() == {"b": 2} and there[1].result() != os.getpid()
+    with pytest.raises(json.JSONDecodeError):
+        there[2].result()
 
 
 def test_run_toy_returns_histories_and_networks() -> None:

@@ -19,7 +19,7 @@ import papermill
 import pytest
 import torch
 import yaml
-from fakes import save_random_inception_weights, write_cifar
+from fakes import save_random_inception_weights, write_cifar, write_mnist
 from jupytext.compare import compare_notebooks
 from papermill.cli import _resolve_type
 
@@ -155,6 +155,9 @@ DRY_RUN = dict(  # every experiment of the chapter for a few iterations on the C
     text_steps=2,
     text_eval_every=2,
     text_eval_samples=20,
+    arch_steps=2,
+    resnet_steps=2,
+    overfit_steps=2,
 )
 
 
@@ -175,18 +178,12 @@ def _dry_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extra
     return runs / "wgan_gp"
 
 
-def test_full_scale_image_command_reaches_cifar10_and_fid(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chapter's CIFAR-10 command, on the CPU for 2 iterations, on fake CIFAR-10 files and random
-    TF-Inception weights: the real loader, the IS/FID evaluation, checkpoints and the result file.
+def _fake_cifar_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fake CIFAR-10 files that the notebook kernel accepts, and random TF-Inception weights.
 
-    The notebook's kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes
-    torchvision accept the fake files there (as ``accept_fake_cifar`` does in-process elsewhere).
-    """
-    parameters = _command_parameters("image_command")
-    assert parameters["dataset"] == "cifar10" and parameters["device"] == "cuda"
-    assert parameters["image_steps"] == 200000 and parameters["record"] == "images"
+    The kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes torchvision
+    accept the fake files there (as ``accept_fake_cifar`` does in-process elsewhere). Returns the
+    data folder."""
     data = tmp_path / "data"
     write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64; one image keeps FID cheap
     site = tmp_path / "site"
@@ -196,12 +193,26 @@ def test_full_scale_image_command_reaches_cifar10_and_fid(
     monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
     monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
     monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
-    # width 16 instead of 128 for the four models: the plumbing is the same, the CPU time a fifth
+    return data
+
+
+def test_full_scale_image_command_reaches_cifar10_and_fid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's CIFAR-10 command, on the CPU for 2 iterations, on fake CIFAR-10 files and random
+    TF-Inception weights: the real loader, the IS/FID evaluation, checkpoints and the result files."""
+    parameters = _command_parameters("image_command")
+    assert parameters["dataset"] == "cifar10" and parameters["device"] == "cuda"
+    assert parameters["image_steps"] == 200000 and parameters["record"] == "images"
+    data = _fake_cifar_kernel(tmp_path, monkeypatch)
+    # width 16 instead of 128 for the five models: the plumbing is the same, the CPU time a fifth
     runs = _dry_run("image_command", tmp_path, monkeypatch, data_root=str(data), image_dim=16)
-    models = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan"]
+    models = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan", "wgan-gp-adam-one-sided"]
     for model in models:
         result = json.loads((tmp_path / "results" / "wgan_gp" / f"fig3-{model}-cifar10.json").read_text())
-        assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}, model
+        expected = {"inception_score", "inception_score_std", "fid"}
+        expected |= {"neg_critic_loss_last"} if model == "wgan-gp-adam" else set()  # Figure 5a
+        assert set(result["metrics"]) == expected, model
         assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
     run = runs / "fig3-wgan-gp-adam-cifar10-seed0"
     assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
@@ -245,13 +256,79 @@ def test_full_scale_toy_command_records_its_results(tmp_path: Path, monkeypatch:
     assert parameters["steps"] == 100000 and parameters["width"] == 512 and parameters["record"] == "toy"
     runs = _dry_run("toy_command", tmp_path, monkeypatch, width=32)  # 512 wide is slow on a busy CPU
     results = tmp_path / "results" / "wgan_gp"
-    assert sorted(p.stem for p in results.glob("*.json")) == ["appendix_c", "fig1a", "fig1b", "prop1", "toy"]
+    assert sorted(p.stem for p in results.glob("*.json")) == ["fig1a", "fig1b", "prop1", "toy"]
     toy = json.loads((results / "toy.json").read_text())
     assert set(toy["metrics"]) == {"w1_penalty", "w1_clipping"} and toy["parameters"]["steps"] == 10
     assert json.loads((results / "fig1b.json").read_text())["metrics"]["penalty_band"] > 0
     assert (runs / "toy-8gaussians-wgan-gp-seed0" / "checkpoint.pt").exists()
 
 
-@pytest.mark.parametrize("name", ["toy_command", "image_command", "text_command"])
+def test_full_scale_architectures_command_samples_table1_and_counts_outcomes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's command for Tables 1-2, for 2 iterations of 2 architectures drawn from Table 1 on
+    fake CIFAR-10 files: both objectives per architecture, and the outcome counts in the result file."""
+    parameters = _command_parameters("archs_command")
+    assert parameters["arch_set"] == "table1" and parameters["arch_count"] == 200
+    assert parameters["arch_steps"] == 100000 and parameters["record"] == "archs"
+    data = _fake_cifar_kernel(tmp_path, monkeypatch)
+    runs = _dry_run("archs_command", tmp_path, monkeypatch, data_root=str(data), arch_count=2)
+    result = json.loads((tmp_path / "results" / "wgan_gp" / "architectures-cifar10.json").read_text())
+    for t in (1, 3, 5, 7, 9):
+        counts = [result["metrics"][f"{k}_{t}"] for k in ("only_gan", "only_wgan_gp", "both", "neither")]
+        assert sum(counts) == 2 and all(c >= 0 for c in counts)
+    assert {f"inception_score_{m}_{i}" for m in ("gan", "wgan-gp") for i in (0, 1)} <= set(result["metrics"])
+    expected = {f"arch{i}-{m}-cifar10-seed0" for m in ("gan", "wgan-gp") for i in (0, 1)}
+    assert {p.name for p in runs.glob("arch*")} == expected
+    assert torch.load(runs / "arch1-gan-cifar10-seed0" / "checkpoint.pt", weights_only=False)["step"] == 2
+
+
+def test_full_scale_resnet_command_trains_the_resnet_on_cifar10(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's command for Table 3, for 2 iterations of a narrower ResNet on fake CIFAR-10 files:
+    the learning-rate decay over the run, the Inception Score, and the result file."""
+    parameters = _command_parameters("resnet_command")
+    assert parameters["resnet_dataset"] == "cifar10" and parameters["resnet_dim"] == 128
+    assert parameters["resnet_steps"] == 100000 and parameters["record"] == "resnet"
+    data = _fake_cifar_kernel(tmp_path, monkeypatch)
+    runs = _dry_run("resnet_command", tmp_path, monkeypatch, data_root=str(data), resnet_dim=16)
+    result = json.loads((tmp_path / "results" / "wgan_gp" / "resnet-cifar10.json").read_text())
+    assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
+    checkpoint = torch.load(runs / "resnet-cifar10-seed0" / "checkpoint.pt", weights_only=False)
+    assert checkpoint["step"] == 2 and checkpoint["config"]["lr_decay_steps"] == 2
+
+
+def test_full_scale_overfitting_command_reads_mnist_and_holds_images_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chapter's command for Figure 5b, for 2 iterations on a fake MNIST (120 training images, half
+    of them held out): the negative critic losses on both splits reach the result file."""
+    parameters = _command_parameters("overfit_command")
+    assert parameters["overfit_dataset"] == "mnist" and parameters["overfit_subset"] == 1000
+    assert parameters["overfit_steps"] == 200000 and parameters["record"] == "overfit"
+    write_mnist(tmp_path / "data", train=120)
+    monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
+    runs = _dry_run(
+        "overfit_command",
+        tmp_path,
+        monkeypatch,
+        data_root=str(tmp_path / "data"),
+        overfit_subset=60,
+        overfit_dim=16,
+    )
+    metrics = json.loads((tmp_path / "results" / "wgan_gp" / "overfit-mnist.json").read_text())["metrics"]
+    for m in ("wgan-gp", "wgan-clipping"):
+        assert {f"neg_critic_loss_train_{m}", f"neg_critic_loss_validation_{m}", f"gap_{m}"} <= set(metrics)
+        assert metrics[f"gap_{m}"] == pytest.approx(
+            metrics[f"neg_critic_loss_train_{m}"] - metrics[f"neg_critic_loss_validation_{m}"]
+        )
+    assert (runs / "overfit-wgan-gp-mnist-seed0" / "checkpoint.pt").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["toy_command", "image_command", "archs_command", "resnet_command", "text_command", "overfit_command"],
+)
 def test_reproduce_page_lists_the_chapters_full_scale_commands(name: str) -> None:
     assert f"`{_command(name)}`" in (ROOT / "book" / "reproduce.md").read_text()
