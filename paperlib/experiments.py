@@ -36,9 +36,9 @@ from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, ima
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.images import (
-    digits_class_score,
     digits_classifier,
-    digits_frechet_distance,
+    digits_features,
+    digits_metrics,
     inception_metrics,
 )
 from paperlib.metrics.text import ngram_jsds
@@ -207,13 +207,17 @@ def image_trainer(
     quality: Callable[[Trainer], dict[str, float]]
     if dataset == "digits":
         classifier = digits_classifier()
+        real_features = digits_features(classifier=classifier)
 
         def quality(trainer: Trainer) -> dict[str, float]:
-            common = dict(n=eval_samples, noise_shape=noise_dim, classifier=classifier, seed=seed)
-            return {
-                "digits_fd": digits_frechet_distance(trainer.generator, **common),
-                "digits_score": digits_class_score(trainer.generator, **common)[0],
-            }
+            return digits_metrics(
+                trainer.generator,
+                real_features,
+                n=eval_samples,
+                noise_shape=noise_dim,
+                classifier=classifier,
+                seed=seed,
+            )
 
     else:
         real_key = f"{dataset}-train-{size}"

@@ -27,7 +27,9 @@ from paperlib.metrics.images import (
     class_score_from_logits,
     digits_class_score,
     digits_classifier,
+    digits_features,
     digits_frechet_distance,
+    digits_metrics,
     fid,
     frechet_distance,
     images_to_uint8,
@@ -244,3 +246,23 @@ def test_digits_class_score_real_noise_and_generator(digits_cache: Path) -> None
     assert np.isfinite(digits_frechet_distance(generator, **kwargs))
     with pytest.raises(ParameterError, match="noise_shape"):
         digits_class_score(generator, cache_dir=digits_cache)
+
+
+def test_digits_metrics_equal_the_two_metrics_from_one_draw(digits_cache: Path) -> None:
+    """One draw of a batch-norm generator (training mode, batch statistics) gives the same two numbers
+    as digits_frechet_distance and digits_class_score, each drawing the images again; the real
+    features default to all digits, as the distance's real side does."""
+    torch.manual_seed(0)
+    generator = nn.Sequential(tiny_generator(noise_dim=8, size=32), nn.BatchNorm2d(1), nn.Tanh())
+    real = images._digits("all")[0][::3]
+    kwargs = {"n": 300, "noise_shape": 8, "batch_size": 64, "cache_dir": digits_cache, "seed": 3}
+    both = digits_metrics(generator, digits_features(real, cache_dir=digits_cache), **kwargs)
+    assert both == {
+        "digits_fd": digits_frechet_distance(generator, real, **kwargs),
+        "digits_score": digits_class_score(generator, **kwargs)[0],
+    }
+    everything = digits_features(cache_dir=digits_cache)
+    assert everything.shape == (1797, 64)
+    assert digits_metrics(generator, everything, **kwargs)["digits_fd"] == digits_frechet_distance(
+        generator, **kwargs
+    )

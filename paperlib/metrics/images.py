@@ -9,6 +9,8 @@
 * :func:`digits_classifier`, :func:`digits_frechet_distance`, :func:`digits_class_score`: the same two
   formulas in the feature space of a small CNN trained by paperlib on scikit-learn's 8x8 digits, for
   runs small enough for a CPU. They are *not* FID or IS and are comparable only with each other.
+  :func:`digits_metrics` computes both from one draw of a generator, against :func:`digits_features`
+  of the real digits computed once.
 * :func:`frechet_distance`, :func:`class_score_from_logits`: the two formulas on given features or
   logits, computed by torch-fidelity's own code (``fid_statistics_to_metric``,
   ``isc_features_to_metric``).
@@ -522,6 +524,51 @@ def _digits_outputs(
     return torch.cat(features), torch.cat(logits)
 
 
+def digits_features(
+    images: torch.Tensor | None = None,
+    *,
+    batch_size: int = 250,
+    classifier: DigitsClassifier | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    device: str | torch.device | None = None,
+) -> torch.Tensor:
+    """The 64-d penultimate features of the digits classifier for ``(N, 1, 32, 32)`` images in
+    ``[-1, 1]`` (default: all 1,797 digits), on the CPU: the real side of
+    :func:`digits_frechet_distance`, computed once where many evaluations compare with the same set."""
+    images = _digits("all")[0] if images is None else images
+    device = _device(images, device)
+    classifier = digits_classifier(cache_dir) if classifier is None else classifier
+    batches = _image_batches(images, len(images), None, batch_size, device, 0)
+    return _digits_outputs(classifier, batches, device)[0]
+
+
+def digits_metrics(
+    generator: ImageGenerator,
+    real_features: torch.Tensor,
+    *,
+    n: int = 1000,
+    noise_shape: int | Sequence[int],
+    splits: int = 10,
+    batch_size: int = 250,
+    classifier: DigitsClassifier | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    device: str | torch.device | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Both digits metrics of ``n`` images of ``generator`` from one draw: ``digits_fd``, the
+    :func:`digits_frechet_distance` to the images whose :func:`digits_features` are
+    ``real_features``, and ``digits_score``, the mean of :func:`digits_class_score`. Equal to those
+    two functions called with the same arguments, which draw and classify the images once each."""
+    device = _device(generator, device)
+    classifier = digits_classifier(cache_dir) if classifier is None else classifier
+    batches = _image_batches(generator, n, noise_shape, batch_size, device, seed)
+    features, logits = _digits_outputs(classifier, batches, device)
+    return {
+        "digits_fd": frechet_distance(features, real_features),
+        "digits_score": class_score_from_logits(logits, splits, seed)[0],
+    }
+
+
 def digits_frechet_distance(
     samples: torch.Tensor | ImageGenerator,
     real: torch.Tensor | None = None,
@@ -547,10 +594,8 @@ def digits_frechet_distance(
     device = _device(samples, device)
     classifier = digits_classifier(cache_dir) if classifier is None else classifier
     fake = _image_batches(samples, n, noise_shape, batch_size, device, seed)
-    real = _image_batches(_digits("all")[0] if real is None else real, n, None, batch_size, device, seed)
-    return frechet_distance(
-        _digits_outputs(classifier, fake, device)[0], _digits_outputs(classifier, real, device)[0]
-    )
+    real_features = digits_features(real, classifier=classifier, batch_size=batch_size, device=device)
+    return frechet_distance(_digits_outputs(classifier, fake, device)[0], real_features)
 
 
 def digits_class_score(
