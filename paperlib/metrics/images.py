@@ -508,14 +508,25 @@ def _image_batches(
         yield source(torch.randn((min(batch_size, n - start), *shape), generator=rng).to(device))
 
 
-def _digits_outputs(
-    classifier: DigitsClassifier, batches: Iterator[torch.Tensor], device: torch.device
+def _classified(
+    samples: torch.Tensor | ImageGenerator,
+    n: int,
+    noise_shape: int | Sequence[int] | None,
+    batch_size: int,
+    classifier: DigitsClassifier | None,
+    cache_dir: str | os.PathLike | None,
+    device: str | torch.device | None,
+    seed: int,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Penultimate features and logits of the classifier (moved to ``device``) for all batches, on the CPU."""
+    """Penultimate features and logits of ``classifier`` (default: :func:`digits_classifier` of
+    ``cache_dir``, moved to ``device``, default: the samples') for a tensor of images, or ``n`` images
+    drawn from a generator, on the CPU."""
+    device = _device(samples, device)
+    classifier = digits_classifier(cache_dir) if classifier is None else classifier
     classifier.to(device)
     features, logits = [], []
     with torch.no_grad():
-        for batch in batches:
+        for batch in _image_batches(samples, n, noise_shape, batch_size, device, seed):
             if batch.shape[1:] != (1, DIGITS_SIZE, DIGITS_SIZE):
                 raise ValueError(f"expected digits of shape (N, 1, 32, 32), got {tuple(batch.shape)}")
             batch_features = classifier.features(batch.to(device))
@@ -536,10 +547,7 @@ def digits_features(
     ``[-1, 1]`` (default: all 1,797 digits), on the CPU: the real side of
     :func:`digits_frechet_distance`, computed once where many evaluations compare with the same set."""
     images = _digits("all")[0] if images is None else images
-    device = _device(images, device)
-    classifier = digits_classifier(cache_dir) if classifier is None else classifier
-    batches = _image_batches(images, len(images), None, batch_size, device, 0)
-    return _digits_outputs(classifier, batches, device)[0]
+    return _classified(images, len(images), None, batch_size, classifier, cache_dir, device, 0)[0]
 
 
 def digits_metrics(
@@ -559,10 +567,7 @@ def digits_metrics(
     :func:`digits_frechet_distance` to the images whose :func:`digits_features` are
     ``real_features``, and ``digits_score``, the mean of :func:`digits_class_score`. Equal to those
     two functions called with the same arguments, which draw and classify the images once each."""
-    device = _device(generator, device)
-    classifier = digits_classifier(cache_dir) if classifier is None else classifier
-    batches = _image_batches(generator, n, noise_shape, batch_size, device, seed)
-    features, logits = _digits_outputs(classifier, batches, device)
+    features, logits = _classified(generator, n, noise_shape, batch_size, classifier, cache_dir, device, seed)
     return {
         "digits_fd": frechet_distance(features, real_features),
         "digits_score": class_score_from_logits(logits, splits, seed)[0],
@@ -593,9 +598,10 @@ def digits_frechet_distance(
     """
     device = _device(samples, device)
     classifier = digits_classifier(cache_dir) if classifier is None else classifier
-    fake = _image_batches(samples, n, noise_shape, batch_size, device, seed)
-    real_features = digits_features(real, classifier=classifier, batch_size=batch_size, device=device)
-    return frechet_distance(_digits_outputs(classifier, fake, device)[0], real_features)
+    fake = _classified(samples, n, noise_shape, batch_size, classifier, cache_dir, device, seed)[0]
+    return frechet_distance(
+        fake, digits_features(real, batch_size=batch_size, classifier=classifier, device=device)
+    )
 
 
 def digits_class_score(
@@ -617,8 +623,5 @@ def digits_class_score(
     A CPU-scale stand-in for IS on ``digits``, comparable only with other values of this function. The
     other arguments are those of :func:`digits_frechet_distance`.
     """
-    device = _device(samples, device)
-    classifier = digits_classifier(cache_dir) if classifier is None else classifier
-    batches = _image_batches(samples, n, noise_shape, batch_size, device, seed)
-    _, logits = _digits_outputs(classifier, batches, device)
+    _, logits = _classified(samples, n, noise_shape, batch_size, classifier, cache_dir, device, seed)
     return class_score_from_logits(logits, splits, seed)
