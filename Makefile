@@ -16,12 +16,14 @@ install: $(STAMP)
 
 # Execute every chapter with its default parameters and build the HTML book in _build/html.
 # raise_on_error in _config.yml makes a failing chapter fail the build; -W makes warnings errors.
+# Then every built page is opened offline in headless Chromium (skipped without Chromium, except under CI).
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m pytest -m browser tests/test_book_in_browser.py
 
 # Unit tests (pairing check included), then every notebook executed by nbval, then ruff.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -m "not browser" tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:python nbs/
 	$(BIN)/ruff check paperlib tests nbs
 

@@ -12,6 +12,14 @@ import torch
 torch.set_num_threads(1)
 
 
+def pytest_report_header() -> str:
+    """The CPU kernels and threads in use, so a run's numerics can be told apart (see .ci/run)."""
+    return (
+        f"torch {torch.__version__}: CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+        f"{torch.get_num_threads()} intra-op thread(s)"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _fixed_torch_seed() -> None:
     """Every test starts from the same global torch seed, so random test inputs are reproducible."""
