@@ -125,7 +125,10 @@ def test_inception_pipeline_runs_offline_and_caches_real_statistics(
     generator = tiny_generator(noise_dim=4, channels=1)
     common = {"noise_shape": 4, "num_samples": 16, "batch_size": 8, "weights_path": random_inception_weights}
     mean, std = inception_score(generator, splits=2, **common)
-    assert np.isfinite([mean, std]).all() and mean >= 1.0
+    # IS = exp(mean KL) >= 1 exactly, but a random network gives p(y|x) close to p(y), and the KL's
+    # rounding then lands either side of 0: 0.9999999999999999 with two threads here. float32
+    # probabilities bound that rounding far below 1e-6.
+    assert np.isfinite([mean, std]).all() and mean >= 1.0 - 1e-6
 
     # one image 16 times: covariance 0, which spares numpy a ~10 s eigendecomposition of the
     # 2048x2048 product of covariances inside torch-fidelity (the images still pass the network)
