@@ -51,7 +51,7 @@ from paperlib.metrics.images import (
     inception_score,
     inception_weights_path,
 )
-from paperlib.metrics.text import ngram_jsd, ngram_jsds
+from paperlib.metrics.text import NgramReference, ngram_jsd, ngram_jsds
 from paperlib.metrics.toy import mmd, mode_statistics, wasserstein
 from paperlib.nets.architectures import TABLE1, Architecture, sample_architectures
 from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
@@ -89,6 +89,7 @@ __all__ = [
     "History",
     "ImageSampler",
     "InceptionWeightsMissing",
+    "NgramReference",
     "Objective",
     "OptimizerSpec",
     "ParameterError",

@@ -41,7 +41,7 @@ from paperlib.metrics.images import (
     digits_metrics,
     inception_metrics,
 )
-from paperlib.metrics.text import ngram_jsds
+from paperlib.metrics.text import NgramReference
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.architectures import Architecture
 from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
@@ -308,20 +308,21 @@ def text_trainer(
     ``max_lines`` lines, shuffled by ``seed``), one-hot batches of ``batch_size`` (official: 64),
     128-d Gaussian noise. Every evaluation decodes ``eval_samples`` generated lines from fixed noise
     by argmax (official: 640 for WGAN-GP, 6,400 for FOGAN) and records their n-gram JSD to all lines
-    of the corpus, as the official code does, for each n in ``jsd_orders`` (``jsd1``, ...). Other
-    keywords go to :class:`~paperlib.train.Trainer`.
+    of the corpus (counted once, at set-up), as the official code does, for each n in ``jsd_orders``
+    (``jsd1``, ...). Other keywords go to :class:`~paperlib.train.Trainer`.
     """
     check_int("eval_samples", eval_samples, 1)
     corpus = text_corpus(dataset, seq_len=seq_len, max_lines=max_lines, root=root, seed=seed)
     seed_everything(seed)
     noise = torch.randn(eval_samples, 128, generator=torch.Generator().manual_seed(seed))
+    reference = NgramReference(corpus.indices, corpus.vocab_size, jsd_orders)
 
     def evaluate(trainer: Trainer) -> dict[str, float]:
         with torch.no_grad():
             samples = torch.cat(
                 [trainer.generator(z.to(trainer.device)).argmax(-1).cpu() for z in noise.split(640)]
             )
-        return ngram_jsds(samples, corpus.indices, corpus.vocab_size, jsd_orders)
+        return reference.jsds(samples)
 
     return Trainer(
         TextGenerator(corpus.vocab_size, dim, seq_len, batch_norm=batch_norm),
