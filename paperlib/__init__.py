@@ -58,6 +58,7 @@ from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
+from paperlib.optimizers import OptimizerSpec, TF1RMSprop
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
 from paperlib.plotting import plot_curves, plot_image_grid, plot_samples, plot_value_surface
 from paperlib.report import (
@@ -68,7 +69,7 @@ from paperlib.report import (
     papermill_command,
     record_result,
 )
-from paperlib.train import History, OptimizerSpec, Trainer
+from paperlib.train import History, Trainer
 
 __all__ = [
     "HELD_OUT_SEED",
@@ -77,6 +78,7 @@ __all__ = [
     "OBJECTIVES",
     "TABLE1",
     "TEXT_DATASETS",
+    "TF1RMSprop",
     "TOY_DATASETS",
     "Architecture",
     "CharCorpus",

@@ -15,8 +15,8 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +26,10 @@ from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
-from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
+from paperlib.config import ParameterError, check_bool, check_choice, check_int
 from paperlib.losses import OBJECTIVES
+from paperlib.optimizers import OptimizerSpec
 from paperlib.penalties import Regularizer
-
-OPTIMIZERS = ("adam", "rmsprop")
-
-
-@dataclass(frozen=True)
-class OptimizerSpec:
-    """An optimiser: ``adam`` with ``betas`` or ``rmsprop`` (betas ignored), with L2 ``weight_decay``
-    (WGAN-GP appendix B: 1e-3 on critics with batch or layer norm)."""
-
-    name: str = "adam"
-    lr: float = 1e-4
-    betas: tuple[float, float] = (0.5, 0.9)
-    weight_decay: float = 0.0
-
-    def __post_init__(self) -> None:
-        check_choice("optimizer", self.name, OPTIMIZERS)
-        check_float("lr", self.lr, 0.0, inclusive=False)
-        check_float("weight_decay", self.weight_decay, 0.0)
-
-    def build(self, params: Sequence[nn.Parameter] | Any) -> torch.optim.Optimizer:
-        if self.name == "adam":
-            return torch.optim.Adam(params, lr=self.lr, betas=self.betas, weight_decay=self.weight_decay)
-        return torch.optim.RMSprop(params, lr=self.lr, weight_decay=self.weight_decay)
 
 
 class History:

@@ -16,8 +16,9 @@ from paperlib.config import ParameterError, seed_everything
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.mlp import toy_critic, toy_generator
+from paperlib.optimizers import OptimizerSpec
 from paperlib.penalties import GradientPenalty, WeightClipping
-from paperlib.train import History, OptimizerSpec, Trainer
+from paperlib.train import History, Trainer
 
 DEFAULT_PENALTY = GradientPenalty(0.1)
 DEFAULT_OPTIMIZER = OptimizerSpec()

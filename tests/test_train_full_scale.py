@@ -12,8 +12,9 @@ from PIL import Image
 from torch import nn
 
 from paperlib.config import ParameterError, seed_everything
+from paperlib.optimizers import OptimizerSpec
 from paperlib.penalties import GradientPenalty
-from paperlib.train import OptimizerSpec, Trainer
+from paperlib.train import Trainer
 
 
 def _image_trainer(run_dir: Path | None = None, **kwargs: Any) -> Trainer:

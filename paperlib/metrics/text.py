@@ -89,7 +89,8 @@ def frequency_jsd(p: NgramFrequencies, q: NgramFrequencies) -> float:
 
 def ngram_jsd(samples: ArrayLike, reference: ArrayLike, n: int, vocab_size: int) -> float:
     """JSD in bits between the n-gram frequencies of ``samples`` and of ``reference`` (see the module)."""
-    return frequency_jsd(ngram_frequencies(samples, n, vocab_size), ngram_frequencies(reference, n, vocab_size))
+    p, q = ngram_frequencies(samples, n, vocab_size), ngram_frequencies(reference, n, vocab_size)
+    return frequency_jsd(p, q)
 
 
 class NgramReference:

@@ -22,7 +22,7 @@ from paperlib import NgramReference
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000_000, help="reference lines (official: 10M)")
-    parser.add_argument("--vocab", type=int, default=70, help="symbols (Billion Word charmap: about 70 at 2048)")
+    parser.add_argument("--vocab", type=int, default=70, help="symbols in the charmap")
     parser.add_argument("--samples", type=int, default=640, help="generated lines per evaluation")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
