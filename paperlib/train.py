@@ -71,6 +71,15 @@ def _rng_state() -> dict[str, Any]:
     return state
 
 
+def _extra_states(module: nn.Module) -> list[tuple[nn.Module, Any]]:
+    """The submodules of ``module`` that keep extra state (``get_extra_state``), each with that state."""
+    return [
+        (m, m.get_extra_state())
+        for m in module.modules()
+        if type(m).get_extra_state is not nn.Module.get_extra_state
+    ]
+
+
 def _set_rng_state(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     np.random.set_state(state["numpy"])
@@ -279,14 +288,17 @@ class Trainer:
         return self
 
     def _evaluate(self) -> None:
-        """Run ``evaluate`` without touching the training RNG streams, so that evaluating (or not,
+        """Run ``evaluate`` without touching the training RNG streams (the global ones, and those a
+        generator's modules keep as extra state, as DataPlusNoise does), so that evaluating (or not,
         or at other steps) never changes the training run itself."""
         if self.evaluate is not None:
-            state = _rng_state()
+            state, streams = _rng_state(), _extra_states(self.generator)
             try:
                 self.evals.append({"step": self.step, "wall": self.wall, **self.evaluate(self)})
             finally:
                 _set_rng_state(state)
+                for module, extra in streams:
+                    module.set_extra_state(extra)
         if self.run_dir is not None:
             self.run_dir.mkdir(parents=True, exist_ok=True)
             if len(self.evals):

@@ -91,6 +91,26 @@ def test_toy_trainer_is_seeded_and_fixed_generator_is_not_trained() -> None:
     assert all(fixed.log["loss_g"] != fixed.log["loss_g"])  # NaN: no generator loss
 
 
+FIXED_TOY = dict(
+    seed=0, width=8, fixed_generator_std=1.0, n_critic=1, regularizer=GradientPenalty(10.0), batch_size=16
+)
+
+
+def test_fixed_generator_stream_is_neither_perturbed_by_evaluation_nor_lost_on_resume(tmp_path: Path) -> None:
+    """Figure 1a's DataPlusNoise draws real batches from a stream of its own: evaluating it every step
+    (which draws from it too) leaves the critic as without evaluation, and a run resumed from a
+    checkpoint ends as the uninterrupted one. Same operations in the same order: equal bits."""
+    plain = toy_trainer("8gaussians", eval_every=0, **FIXED_TOY).train(6)
+    evaluated = toy_trainer("8gaussians", eval_every=1, eval_samples=32, **FIXED_TOY).train(6)
+    checkpointed = dict(FIXED_TOY, run_dir=tmp_path, checkpoint_every=3)
+    first = toy_trainer("8gaussians", **checkpointed).train(3)
+    assert (tmp_path / first.CHECKPOINT).is_file()
+    resumed = toy_trainer("8gaussians", **checkpointed).train(6, resume=True)
+    for other in (evaluated, resumed):
+        for p, q in zip(plain.critic.parameters(), other.critic.parameters(), strict=True):
+            assert torch.equal(p, q)
+
+
 def test_image_size_is_a_dcgan_size() -> None:
     assert [image_size(d) for d in ("digits", "mnist", "cifar10", "stl10", "celeba")] == [32, 32, 32, 48, 64]
     with pytest.raises(ParameterError, match="dataset='svhn'"):

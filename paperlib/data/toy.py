@@ -98,6 +98,9 @@ class DataPlusNoise(nn.Module):
 
     ``forward(z)`` returns a fresh real batch plus ``std * z``; with ``z ~ N(0, I)`` from the trainer
     its samples follow ``P_r * N(0, std^2 I)``. It has no parameters: train it with ``generator_steps=0``.
+    Its real batches come from a random stream of its own, which is the module's extra state: it is
+    saved in ``state_dict()`` (so in every checkpoint) and the trainer restores it after each
+    evaluation, so that neither resuming nor evaluating changes the batches training sees.
     """
 
     def __init__(self, data: ToySampler, std: float = 1.0) -> None:
@@ -106,3 +109,9 @@ class DataPlusNoise(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.data(len(z)).to(z.device) + self.std * z
+
+    def get_extra_state(self) -> dict[str, Any]:
+        return self.data.state_dict()
+
+    def set_extra_state(self, state: dict[str, Any]) -> None:
+        self.data.load_state_dict(state)
