@@ -199,8 +199,9 @@ class Trainer:
         self, real: torch.Tensor, fake: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The critic's loss on a real and a generated batch (objective plus penalty), with the
-        critic's outputs on both: ``(loss, D(real), D(fake))``."""
-        real_out, fake_out = self.critic(real), self.critic(fake)
+        critic's outputs on both: ``(loss, D(real), D(fake))``. The outputs are cast to float32 before
+        the objective, so that under ``amp`` the loss and the W estimate are not bfloat16 numbers."""
+        real_out, fake_out = self.critic(real).float(), self.critic(fake).float()
         loss = self.objective.critic(real_out, fake_out)
         penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
         return (loss if penalty is None else loss + penalty), real_out, fake_out
@@ -225,7 +226,7 @@ class Trainer:
         _set_requires_grad(self.critic, False)
         with self.autocast():
             fake = self.generator(self.noise(self.batch_size * self.generator_batch_multiple))
-            loss = self.objective.generator(self.critic(fake))
+            loss = self.objective.generator(self.critic(fake).float())
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()

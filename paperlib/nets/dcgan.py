@@ -43,6 +43,7 @@ import torch
 from torch import nn
 
 from paperlib.config import ParameterError, check_bool, check_choice, check_int
+from paperlib.nets.layers import FullPrecisionLinear
 from paperlib.nets.mlp import ACTIVATIONS, NORMS
 
 SIZES = (32, 48, 64)
@@ -207,7 +208,7 @@ class DCGANCritic(nn.Module):
             layers.append(ACTIVATIONS[activation]())
             blocks.append(nn.Sequential(*layers, *_extra(extra[k], c_out, norm_layers, activation)))
         self.blocks = nn.ModuleList(blocks)
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear(widths[-1] * start * start, 1))
+        self.head = nn.Sequential(nn.Flatten(), FullPrecisionLinear(widths[-1] * start * start, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from paperlib.config import check_choice, check_int
+from paperlib.nets.layers import FullPrecisionLinear
 
 
 class SmoothELU(nn.Module):
@@ -63,7 +64,7 @@ class MLP(nn.Module):
             layers.append(ACTIVATIONS[activation]())
             blocks.append(nn.Sequential(*layers))
         self.blocks = nn.ModuleList(blocks)
-        self.head = nn.Linear(dims[-1], out_dim)
+        self.head = FullPrecisionLinear(dims[-1], out_dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

@@ -46,6 +46,7 @@ import torch
 from torch import nn
 
 from paperlib.config import check_choice, check_int
+from paperlib.nets.layers import FullPrecisionLinear
 
 RESAMPLES = (None, "up", "down")
 
@@ -163,7 +164,9 @@ class ResNetCritic(nn.Module):
                 ResidualBlock(dim, dim),
             ]
         )
-        self.head = nn.Sequential(nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(dim, 1))
+        self.head = nn.Sequential(
+            nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), FullPrecisionLinear(dim, 1)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

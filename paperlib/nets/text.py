@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from paperlib.config import check_bool, check_int
+from paperlib.nets.layers import FullPrecisionLinear
 
 BLOCKS = 5
 RESIDUAL_SCALE = 0.3
@@ -79,7 +80,7 @@ class TextCritic(nn.Module):
         _check(vocab_size, dim, seq_len)
         self.embed = nn.Conv1d(vocab_size, dim, 1)
         self.blocks = nn.Sequential(*(ResidualBlock1d(dim) for _ in range(BLOCKS)))
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear(dim * seq_len, 1))
+        self.head = nn.Sequential(nn.Flatten(), FullPrecisionLinear(dim * seq_len, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.blocks(self.embed(x.transpose(1, 2))))
