@@ -195,10 +195,15 @@ def image_trainer(
                 f"train_subset={train_subset} plus validation_images={validation_images} must be at most "
                 f"the {len(real)} images of {dataset!r}"
             )
+        if validation_images > train_subset:
+            raise ParameterError(
+                f"validation_images={validation_images} must be at most train_subset={train_subset}: the "
+                "critic loss is compared on as many training images as held-out ones"
+            )
         order = np.random.RandomState(seed).permutation(len(real))
         train_set = Subset(real, order[:train_subset].tolist())
         held_out = torch.stack([real[i][0] for i in order[train_subset : train_subset + validation_images]])
-        seen = torch.stack([train_set[i][0] for i in range(min(validation_images, train_subset))])
+        seen = torch.stack([train_set[i][0] for i in range(validation_images)])
     elif validation_images:
         raise ParameterError(
             "validation_images > 0 needs train_subset > 0 (held-out images come from the rest)"

@@ -215,7 +215,12 @@ def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
 
 
 @pytest.mark.parametrize(
-    "subset, validation, phrase", [(0, 10, "needs train_subset"), (1790, 10, "at most the 1797 images")]
+    "subset, validation, phrase",
+    [
+        (0, 10, "needs train_subset"),
+        (1790, 10, "at most the 1797 images"),
+        (8, 16, "validation_images=16 must be at most train_subset=8"),  # crashed at evaluation before
+    ],
 )
 def test_bad_subsets_are_refused(subset: int, validation: int, phrase: str) -> None:
     with pytest.raises(ParameterError, match=phrase):
