@@ -178,3 +178,37 @@ def test_smooth_elu_is_smooth_at_zero(order: int) -> None:
             assert abs(left - right) < 1e-3
         else:
             assert abs(left - right) > 0.5
+
+
+def test_official_initialisation_is_he_in_relu_layers_and_glorot_at_the_output() -> None:
+    """tflib's Linear: uniform weights of std sqrt(2 / fan_in) ('he') in the ReLU layers and
+    sqrt(2 / (fan_in + fan_out)) (Glorot) at the output, zero biases. 262,144 weights per hidden
+    layer estimate the std to about 0.2%: a 2% tolerance separates it from PyTorch's sqrt(1/3) times."""
+    net = toy_critic(depth=4, width=512)
+    for block in net.blocks[1:]:
+        w = block[0].weight
+        assert w.abs().max() <= (6 / 512) ** 0.5
+        assert w.std().item() == pytest.approx((2 / 512) ** 0.5, rel=0.02)
+        assert not block[0].bias.any()
+    assert net.head.weight.abs().max() <= (6 / 513) ** 0.5 and not net.head.bias.any()
+    assert (
+        net.blocks[1][0].weight.std().item()
+        > 1.5 * toy_critic(width=512, init="pytorch").blocks[1][0].weight.std().item()
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_deep_critic_starts_with_input_gradients_of_order_one(seed: int) -> None:
+    """WGAN-GP Figure 1b trains 12-layer ReLU critics: with the official initialisation the gradient of
+    the output with respect to the input starts near 1 (measured 0.6-2 over seeds 0-2), with
+    PyTorch's default it has vanished before training (about 2e-5), whatever the regulariser."""
+    torch.manual_seed(seed)
+    x = torch.randn(256, 2, requires_grad=True)
+
+    def median_norm(init: str) -> float:
+        critic = toy_critic(depth=12, width=128, init=init)
+        (grad,) = torch.autograd.grad(critic(x).sum(), x)
+        return grad.norm(dim=1).median().item()
+
+    assert 0.1 < median_norm("official") < 10
+    assert median_norm("pytorch") < 1e-3
