@@ -416,8 +416,9 @@ def test_wgan_gp_learns_8gaussians(seed: int) -> None:
 
     Measured on CPU over seeds 0-11 (official initialisation): untrained W1 1.07-2.84, trained W1
     0.20-0.35 (with PyTorch's default initialisation: 1.37-1.40 and 0.24-0.30), two independent
-    500-sample sets of the data 0.09-0.14. With lambda 10 or lr 5e-4 the same budget was unreliable
-    (trained W1 up to 1.7-4.3), hence lambda 1 here. Thresholds: W1 < 0.5 and < 0.4 x untrained.
+    500-sample sets of the data 0.09-0.14. With lambda 10 or lr 5e-4 (PyTorch initialisation) the same
+    budget was unreliable (trained W1 up to 1.7-4.3), hence lambda 1 here. Thresholds: W1 < 0.5 and
+    < 0.4 x untrained.
     """
     seed_everything(seed)
     held_out = ToySampler("8gaussians", seed=1000 + seed)(500)
