@@ -11,6 +11,11 @@ benchmark (Chelba et al. 2013). :func:`text_corpus` follows the official WGAN-GP
 * the charmap is ``unk`` = 0, then the characters by decreasing count (backtick included) up to
   ``max_vocab_size`` entries in all (official: 2048); rarer characters become ``unk``.
 
+One difference remains: the official code runs under Python 2, where a line read from a file is a
+byte string, so it cuts, pads and counts *bytes*; a non-ASCII character (rare in the benchmark's
+English news) takes two to four of the 32 positions there and its bytes enter the charmap one by
+one. Here lines are read as UTF-8 text and every position holds one Unicode character.
+
 ``sentences`` is the offline corpus of CPU-scale runs: the English prose of the Python
 documentation that ships with every Python (the help topics of ``pydoc_data.topics``), split into
 sentences, with code and grammar excluded. It is real English written by people, not by us, and
