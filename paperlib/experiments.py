@@ -139,6 +139,7 @@ def image_trainer(
     eval_samples: int = 1000,
     train_subset: int = 0,
     validation_images: int = 0,
+    dequantize: bool = False,
     root: str | None = None,
     download: bool = True,
     num_workers: int = 0,
@@ -158,7 +159,9 @@ def image_trainer(
     :class:`~paperlib.nets.architectures.Architecture` (a random variant of Table 1) builds its own
     networks, ignoring ``dim`` and ``critic_norm`` (its critic gets layer norm with a penalty). All with
     ``noise_dim``-dimensional Gaussian noise, trained on the training split of ``dataset`` (read by
-    :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``.
+    :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``,
+    dequantized as in ``gan_cifar_resnet.py`` with ``dequantize`` (see
+    :class:`~paperlib.data.images.ImageSampler`).
 
     Every evaluation draws ``eval_samples`` images from fixed noise (the generator in training mode,
     so batch norm uses batch statistics as in the official code). On ``digits`` it records the
@@ -259,7 +262,9 @@ def image_trainer(
     return Trainer(
         generator,
         critic,
-        ImageSampler(train_set, batch_size, seed=seed, device=device, num_workers=num_workers),
+        ImageSampler(
+            train_set, batch_size, seed=seed, device=device, num_workers=num_workers, dequantize=dequantize
+        ),
         batch_size=batch_size,
         noise_shape=(noise_dim,),
         evaluate=evaluate,

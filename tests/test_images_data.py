@@ -292,6 +292,26 @@ def test_sampler_exact_resume(digits: torch.utils.data.Dataset, num_workers: int
     assert resumed.state_dict() == {"epoch": 1, "batch": 3}
 
 
+def test_dequantized_batches_follow_the_official_resnet_code_and_resume() -> None:
+    """With ``dequantize`` an 8-bit value k (scaled 2k/255 - 1) becomes 2(k/256 - 0.5) + U[0, 1/128):
+    (x + 1) * 128 - k lies in [0, 1) (float32 rounding: 1e-4) and spreads over it; batches differ in
+    their noise, and a restored sampler repeats the noise of an uninterrupted one."""
+    levels = torch.tensor([0, 1, 128, 254, 255]).repeat(40)
+    images = (2 * levels.float() / 255 - 1).view(-1, 1, 1, 1).expand(-1, 1, 2, 2).contiguous()
+    data = TensorDataset(images, levels)
+    sampler = ImageSampler(data, 50, seed=1, dequantize=True)
+    batches = [sampler(50) for _ in range(5)]
+    order = [sampler.permutation(0)[b * 50 : (b + 1) * 50] for b in range(4)]
+    for batch, index in zip(batches[:4], order, strict=True):
+        fraction = (batch + 1) * 128 - levels[index].view(-1, 1, 1, 1).float()
+        assert fraction.min() >= -1e-4 and fraction.max() < 1 + 1e-4
+        assert fraction.std() > 0.2  # uniform on [0, 1): std 0.29
+    assert not torch.equal(batches[0], ImageSampler(data, 50, seed=1)(50))
+    resumed = ImageSampler(data, 50, seed=1, dequantize=True)
+    resumed.load_state_dict({"epoch": 0, "batch": 2})
+    assert torch.equal(resumed(50), batches[2]) and torch.equal(resumed(50), batches[3])
+
+
 def test_trainer_resumes_image_runs_exactly(tmp_path: Path) -> None:
     """A run interrupted after 3 of 6 iterations and resumed ends where an uninterrupted one does."""
     data = image_dataset("digits", size=8)

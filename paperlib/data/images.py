@@ -300,6 +300,10 @@ class ImageSampler:
     :meth:`state_dict` is the epoch and the batch within it of the next batch to hand out; batches
     loaded ahead but not yet handed out do not count, so a sampler restored with
     :meth:`load_state_dict` continues with exactly the batches an uninterrupted one would give.
+
+    ``dequantize`` turns 8-bit images, scaled to [-1, 1] as ``2 k / 255 - 1``, into the continuous
+    data of the official ResNet code (``gan_cifar_resnet.py``): ``2 (k / 256 - 0.5) + U[0, 1/128)``,
+    with noise drawn from a generator seeded by (seed, epoch, batch), so that it is resumable too.
     """
 
     def __init__(
@@ -309,8 +313,10 @@ class ImageSampler:
         seed: int = 0,
         device: torch.device | str = "cpu",
         num_workers: int = 0,
+        dequantize: bool = False,
     ) -> None:
         self.dataset = dataset
+        self.dequantize = check_bool("dequantize", dequantize)
         self.batch_size = check_int("batch_size", batch_size, 1)
         if self.batch_size > len(dataset):
             raise ParameterError(
@@ -343,6 +349,10 @@ class ImageSampler:
             )
             self._stream = iter(loader)
         images = next(self._stream)[0]
+        if self.dequantize:
+            entropy = np.random.SeedSequence((self.seed, self.epoch, self.batch)).generate_state(1)[0]
+            noise = torch.rand(images.shape, generator=torch.Generator().manual_seed(int(entropy)))
+            images = (images + 1) * (255 / 256) - 1 + noise / 128
         self.batch += 1
         if self.batch == self.batches_per_epoch:
             self.epoch, self.batch = self.epoch + 1, 0
