@@ -257,7 +257,7 @@ print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {da
 # itself, one after the other.
 
 # %%
-RMSPROP = pl.OptimizerSpec("rmsprop", 5e-5)
+RMSPROP = pl.OptimizerSpec("rmsprop_tf1", 5e-5)
 ADAM = pl.OptimizerSpec("adam", 1e-4, (0.5, 0.9))
 GP10 = pl.GradientPenalty(10.0)
 
@@ -362,11 +362,11 @@ def image_job(name: str, n_steps: int, data: str, **settings: object) -> tuple:
 # Section 7: Figure 3's four models (official gan_cifar.py), and appendix C's one-sided penalty
 FIG3 = {
     "WGAN-GP (Adam)": dict(regularizer=GP10, optimizer=pl.OptimizerSpec("adam", 1e-4 * lr_scale, (0.5, 0.9))),
-    "WGAN-GP (RMSProp)": dict(regularizer=GP10, optimizer=pl.OptimizerSpec("rmsprop", 5e-5 * lr_scale)),
+    "WGAN-GP (RMSProp)": dict(regularizer=GP10, optimizer=pl.OptimizerSpec("rmsprop_tf1", 5e-5 * lr_scale)),
     "WGAN (clipping)": dict(
         regularizer=pl.WeightClipping(0.01),
         critic_norm="batch",
-        optimizer=pl.OptimizerSpec("rmsprop", 5e-5 * lr_scale),
+        optimizer=pl.OptimizerSpec("rmsprop_tf1", 5e-5 * lr_scale),
     ),
     "DCGAN": dict(
         objective="non_saturating",
@@ -426,6 +426,7 @@ resnet_jobs = {
         optimizer=pl.OptimizerSpec("adam", 2e-4 * lr_scale, (0.0, 0.9)),
         lr_decay_steps=resnet_steps,
         generator_batch_multiple=2,
+        dequantize=True,
     )
 }
 # Section 10: the language model (official gan_language.py)
@@ -456,7 +457,7 @@ text_jobs = {
 OVERFIT = {
     "WGAN-GP": dict(regularizer=GP10, optimizer=pl.OptimizerSpec("adam", 1e-4 * lr_scale, (0.5, 0.9))),
     "WGAN (clipping)": dict(
-        regularizer=pl.WeightClipping(0.01), optimizer=pl.OptimizerSpec("rmsprop", 5e-5 * lr_scale)
+        regularizer=pl.WeightClipping(0.01), optimizer=pl.OptimizerSpec("rmsprop_tf1", 5e-5 * lr_scale)
     ),
 }
 overfit_jobs = {
