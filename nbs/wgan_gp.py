@@ -188,21 +188,29 @@ print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {da
 #
 # **Corollary 1.** $f^*$ has gradient norm 1 almost everywhere under $\Pr$ and $\Pg$.
 #
-# *Proof, in our words.* Existence of $f^*$ and the fact that, with probability one under an
-# optimal coupling, $f^*(y) - f^*(x) = \|y - x\|$ are part of Kantorovich duality on a compact
-# space (Villani, Theorem 5.10). Take such a pair with $x \ne y$ and look at $f^*$ along the
-# segment from $x$ to $y$: $\psi(t) = f^*(x_t) - f^*(x)$, parametrised so that $\psi$ goes from 0 to
-# $\|y - x\|$ over an interval of length one. Because $f^*$ is 1-Lipschitz, $\psi$ is
-# $\|y-x\|$-Lipschitz, so it cannot climb faster than linearly; because it climbs the whole
-# height $\|y-x\|$ over a unit interval, it must climb *exactly* linearly: any slower stretch
-# would have to be made up by a stretch steeper than the Lipschitz bound. So $f^*$ grows with
-# slope exactly 1 along the unit direction $v = (y - x)/\|y - x\|$, which is also
-# $(y - x_t)/\|y - x_t\|$, and the directional derivative $\partial_v f^*(x_t)$ is 1. Where $f^*$ is
+# *Proof, in our words,* with the paper's parametrisation: $x_t = t x + (1 - t) y$ runs from $x_0 = y$
+# (real) to $x_1 = x$ (generated), and $y - x_t = t (y - x)$. Existence of $f^*$ and the fact that,
+# with probability one under an optimal coupling, $f^*(y) - f^*(x) = \|y - x\|$ are part of
+# Kantorovich duality on a compact space (Villani, Theorem 5.10). Take such a pair with $x \ne y$
+# and look at $f^*$ along the segment: $\psi(t) = f^*(x_t) - f^*(x)$ falls from
+# $\psi(0) = \|y - x\|$ to $\psi(1) = 0$. Because $f^*$ is 1-Lipschitz and
+# $\|x_t - x_s\| = |t - s| \, \|y - x\|$, $\psi$ is $\|y-x\|$-Lipschitz in $t$, so it cannot fall
+# faster than linearly; because it falls the whole height $\|y-x\|$ over a unit interval, it must
+# fall *exactly* linearly, $\psi(t) = (1 - t) \|y - x\|$: any slower stretch would have to be made
+# up by a stretch steeper than the Lipschitz bound. So $f^*$ grows with slope exactly 1 towards
+# $y$, along the unit direction $v = (y - x)/\|y - x\|$, which is also $(y - x_t)/\|y - x_t\|$ for
+# $t > 0$, and the directional derivative $\partial_v f^*(x_t)$ is 1. Where $f^*$ is
 # differentiable, $\|\nabla f^*(x_t)\| \le 1$ by the Lipschitz bound, and Pythagoras gives
 # $\|\nabla f^*(x_t)\|^2 = \langle v, \nabla f^*(x_t)\rangle^2 + \|\nabla f^*(x_t) - \langle v, \nabla f^*(x_t)\rangle v\|^2
 # = 1 + \|\nabla f^*(x_t) - v\|^2$. A quantity that is at most 1 and at least 1 is 1, so
 # $\nabla f^*(x_t) = v$. The corollary takes $t = 0$ and $t = 1$ (every point of either support is
-# the end of some coupled segment). $\square$
+# the end of some coupled segment), and so needs $f^*$ differentiable *at the data*. $\square$
+#
+# That assumption matters below. A 1-Lipschitz function is differentiable almost everywhere in the
+# Lebesgue sense (Rademacher's theorem), so for distributions with densities the corollary holds.
+# For two *finite samples*, the setting of every numerical check in this chapter, it does not: the
+# optimal critic of two empirical distributions is a maximum of cones, and is not differentiable at
+# the sample points themselves.
 #
 # Two consequences drive the rest of the paper: a critic that cannot reach gradient norm 1 where
 # the data are cannot be the optimal critic; and the place to look at the gradient of the critic
@@ -228,7 +236,8 @@ print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {da
 #   optimal critic has unit gradient. (The pairs are independent, not optimally coupled; enforcing
 #   the norm everywhere would be intractable, and this works well.)
 # * **Two-sided penalty** (`form="two_sided"`). The norm is pushed *to* 1, not only below it; the
-#   optimal critic has norm 1 almost everywhere on and between the supports anyway. Appendix C's
+#   optimal critic has norm 1 almost everywhere under $\Pr$ and $\Pg$ "and in large portions of
+#   the region in between" (section 4 of the paper), so the constraint costs little. Appendix C's
 #   one-sided $\max(0, \|\nabla D\| - 1)^2$ is `form="one_sided"`.
 # * **No batch normalisation in the critic.** The penalty is taken per input, which is meaningless
 #   when the critic's output for one input depends on the rest of the batch; `paperlib` refuses a
@@ -241,11 +250,13 @@ print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {da
 # penalty term is differentiated with respect to the critic's weights, which needs a second
 # backward pass (`create_graph=True`). One critic update of Algorithm 1 is `Trainer.critic_step`.
 #
-# A scale prediction we will use below: if the critic could only choose a multiple $k f^*$ of the
-# optimal critic, (3) would be $-k W + \lambda (k - 1)^2$ on the segments, minimised at
-# $k = 1 + W / (2\lambda)$. The penalised optimum has gradient norm slightly above 1 for
-# $\lambda = 10$ ($k \approx 1.03$ for $W \approx 0.6$), and far above 1 for the toy code's
-# $\lambda = 0.1$ ($k \approx 4$).
+# A heuristic for the scale (not a consequence of Proposition 1): if the critic could only choose a
+# multiple $k f^*$ of the optimal critic, *and* $f^*$ had gradient norm 1 at the interpolates of
+# (3), which are drawn between *independent* pairs, not along optimally coupled segments, then (3)
+# would be $-k W + \lambda (k - 1)^2$, minimised at $k = 1 + W / (2\lambda)$: slightly above 1 for
+# $\lambda = 10$ ($k \approx 1.03$ for $W \approx 0.6$), far above 1 for the toy code's
+# $\lambda = 0.1$ ($k \approx 4$). Section 4 prints this $k$ next to the measured norms, and the
+# misfit between them.
 
 # %% [markdown]
 # ## Runs

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from paperlib.config import ParameterError, check_choice
 from paperlib.losses import OBJECTIVES
 from paperlib.metrics.toy import optimal_pairs
 
@@ -58,17 +59,29 @@ def weights(module: nn.Module) -> torch.Tensor:
     return torch.cat([p.detach().flatten() for p in module.parameters() if p.dim() >= 2])
 
 
+PAIRINGS = ("optimal", "random")
+
+
 def coupled_segment_gradients(
-    critic: nn.Module, fake: torch.Tensor, real: torch.Tensor
+    critic: nn.Module, fake: torch.Tensor, real: torch.Tensor, pairing: str = "optimal"
 ) -> dict[str, np.ndarray]:
     """Test WGAN-GP Proposition 1 on samples: gradients of a critic on optimally coupled segments.
 
-    ``fake`` (x ~ P_g) and ``real`` (y ~ P_r) are paired by an optimal coupling (POT); for each pair
-    a point ``x_t = t x + (1 - t) y`` with ``t ~ U[0, 1]`` is drawn. For the optimal critic
-    Proposition 1 says ``grad f*(x_t) = (y - x_t) / ||y - x_t||``. Returns the gradient norms at the
+    ``fake`` (x ~ P_g) and ``real`` (y ~ P_r), of equal size, are paired by an optimal coupling
+    (POT), or with ``pairing="random"`` by a random permutation (the negative control: Proposition 1
+    says nothing about such segments); for each pair a point ``x_t = t x + (1 - t) y`` with
+    ``t ~ U[0, 1]`` is drawn (global torch RNG). For the optimal critic Proposition 1 says
+    ``grad f*(x_t) = (y - x_t) / ||y - x_t||`` on coupled segments. Returns the gradient norms at the
     ``x_t`` and the cosines between the gradients and ``y - x``.
     """
-    y = real[torch.as_tensor(optimal_pairs(fake, real), device=real.device)]
+    check_choice("pairing", pairing, PAIRINGS)
+    if pairing == "optimal":
+        index = torch.as_tensor(optimal_pairs(fake, real))
+    elif len(fake) != len(real):
+        raise ParameterError(f"random pairs need sets of equal size, got {len(fake)} and {len(real)}")
+    else:
+        index = torch.randperm(len(real))
+    y = real[index.to(real.device)]
     t = torch.rand(len(fake), 1, device=fake.device)
     points = (t * fake + (1 - t) * y).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(points).sum(), points)
