@@ -85,6 +85,7 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
+from scipy.stats import spearmanr
 
 import paperlib as pl
 from paperlib.diagnostics import coupled_segment_gradients, relative_change
@@ -517,13 +518,17 @@ fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_
 
 
 # %%
+converged = {}
 for key, r in fit.items():
+    w = r.log["w_estimate"]
+    # control: the same measure on the first two fifths of training, while the critic still learns
+    converged[key] = (relative_change(w), relative_change(w[: 2 * (len(w) // 5)], fraction=0.5))
     print(
-        f"{key[0]:12s} {key[1]:9s} W estimate {r.log['w_estimate'][-20:].mean():.4f}  "
-        f"relative change {relative_change(r.log['w_estimate']):.3f}"
+        f"{key[0]:12s} {key[1]:9s} W estimate {w[-20:].mean():.4f}  relative change: "
+        f"end {converged[key][0]:.3f}, start (control) {converged[key][1]:.3f}"
     )
     if check:
-        assert relative_change(r.log["w_estimate"]) < 0.15, key
+        assert converged[key][0] < 0.15 <= converged[key][1], key
 
 # %% [markdown]
 # The clipped critics' estimates are tiny: their Lipschitz constant $k$ is far below 1. Scale is
@@ -601,24 +606,27 @@ plt.close(fig)
 
 # %%
 prop1 = {}
+k_heuristic = {}
 torch.manual_seed(seed)
 for ds in pl.TOY_DATASETS:
     real = pl.ToySampler(ds, seed + 3000)(1000)
     fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 4000))(torch.randn(1000, 2))
     for name in CRITICS:
         prop1[(ds, name)] = coupled_segment_gradients(fit[(ds, name)].critic, fake, real)
+    # negative controls: the penalised critic on randomly paired segments, and an untrained critic
+    prop1[(ds, "random pairs")] = coupled_segment_gradients(fit[(ds, "penalty")].critic, fake, real, "random")
+    prop1[(ds, "untrained")] = coupled_segment_gradients(pl.toy_critic(width=width), fake, real)
+    k_heuristic[ds] = 1 + pl.wasserstein(real, fake) / (2 * 10.0)
     g = prop1[(ds, "penalty")]
-    w1 = pl.wasserstein(real, fake)
-    k_pred = 1 + w1 / (2 * 10.0)
     print(
-        f"{ds:12s} penalty: median norm {np.median(g['norm']):.3f} (k predicted {k_pred:.3f}), "
-        f"10-90% [{np.quantile(g['norm'], 0.1):.3f}, {np.quantile(g['norm'], 0.9):.3f}]; "
-        f"median cosine {np.median(g['cosine']):.3f};  clipping: median cosine "
-        f"{np.median(prop1[(ds, 'clipping')]['cosine']):.3f}"
+        f"{ds:12s} penalty: median norm {np.median(g['norm']):.3f} (heuristic k {k_heuristic[ds]:.3f}), "
+        f"10-90% [{np.quantile(g['norm'], 0.1):.3f}, {np.quantile(g['norm'], 0.9):.3f}]; median cosine: "
+        + ", ".join(f"{name} {np.median(prop1[(ds, name)]['cosine']):.3f}" for name in (*CRITICS, "random pairs", "untrained"))
     )
     if check:
-        assert 0.95 < np.median(g["norm"]) < 1.2, ds
         assert np.median(g["cosine"]) > 0.85, ds
+        assert np.median(prop1[(ds, "random pairs")]["cosine"]) < 0.85, ds  # the controls fail the check
+        assert np.median(prop1[(ds, "untrained")]["cosine"]) < 0.85, ds
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3))
@@ -673,11 +681,25 @@ for name, r in deep.items():
     layer_norms[name] = np.mean([pl.layer_gradient_norms(r.critic, layers, x, f) for x, f in batches], axis=0)
 clipped_w = pl.weights(deep["clip c=0.01"].critic).numpy()
 penalty_w = pl.weights(deep["penalty"].critic).numpy()
+# control: the same measurement on untrained critics (official initialisation), clipped once where
+# the run clips, against real points and Gaussian noise
+initial_norms, initial_edge = {}, {}
+for name, (reg, _) in DEEP.items():
+    torch.manual_seed(seed)
+    critic = pl.toy_critic(depth=12, width=width)
+    reg.project(critic)
+    control = [(pl.ToySampler("swissroll", seed + 20 + b)(256), torch.randn(256, 2)) for b in range(3)]
+    layers = [*critic.blocks, critic.head]
+    initial_norms[name] = np.mean([pl.layer_gradient_norms(critic, layers, x, f) for x, f in control], axis=0)
+    if name == "clip c=0.01":
+        initial_edge = np.mean(np.abs(pl.weights(critic).numpy()) > 0.99 * 0.01)
 
 for name, norms in layer_norms.items():
+    init = initial_norms[name]
     print(
-        f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e}; "
-        f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e}"
+        f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e} (untrained: {init[0] / init[-1]:.2e}); "
+        f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e} "
+        f"(untrained: {init.max() / max(init.min(), 1e-45):.2e})"
     )
 if check:
     assert layer_norms["clip c=0.1"][0] / layer_norms["clip c=0.1"][-1] > 1e3  # explodes towards the input
@@ -688,10 +710,9 @@ if check:
 at_edge = np.mean(np.abs(clipped_w) > 0.99 * 0.01)
 near_max = np.mean(np.abs(penalty_w) > 0.99 * np.abs(penalty_w).max())
 print(
-    f"clipped weights at ±c: {at_edge:.1%}; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
+    f"clipped weights at ±c: {at_edge:.1%} after training, {initial_edge:.1%} right after the first clip of "
+    f"the initialisation; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
 )
-if check:
-    assert at_edge > 0.5 and near_max < 0.01
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
@@ -800,7 +821,6 @@ wall_ratio = np.mean(
 )
 print(f"a penalty iteration costs {wall_ratio:.2f}x a clipping iteration (double backward)")
 if check:
-    assert wall_ratio > 1.2
     for ds in toy_datasets:
         assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
 
@@ -999,7 +1019,12 @@ if dataset == "digits":
             assert last[m][0] < 0.1 * fig3[m].evals[quality][0], m  # it learns
             assert last[m][0] < 0.7 * last["WGAN (clipping)"][0], m  # and beats clipping
             assert last[m][1] > last["WGAN (clipping)"][1], m
-        assert fig3["DCGAN"].wall < 0.5 * fig3["WGAN-GP (Adam)"].wall  # one update of D, not five
+    print(
+        "training time: "
+        + ", ".join(f"{m} {r.wall:.1f} s" for m, r in fig3.items())
+        + "; final "
+        + ", ".join(f"{m} {r.evals[quality][-1]:.1f}" for m, r in fig3.items())
+    )
 
 # %% [markdown]
 # ## 8. Random architectures (sections 5.1–5.2, Tables 1–2, appendices B–D)
@@ -1092,7 +1117,6 @@ plt.close(fig)
 # %%
 if check and arch_dataset == "digits" and arch_set == "small":
     assert sum(arch_final[(i, "WGAN-GP")] > arch_final[(i, "GAN")] for i in range(arch_count)) >= 2
-    assert all(only_gan <= only_wgan for _, only_gan, only_wgan, _, _ in outcomes)
 
 # %% [markdown]
 # ### The one-sided penalty (appendix C)
@@ -1305,11 +1329,30 @@ fig.tight_layout()
 glue("fig-overfitting", fig, display=False)
 plt.close(fig)
 print(f"(a) negative critic loss: peak of the moving average {smooth.max():.2f}, last {smooth[-1]:.2f}")
+
+
+def loss_quality_correlation(r: pl.RunResult) -> float:
+    """Spearman correlation, over the evaluations after the first, between the negative critic loss
+    (mean over the `window` iterations before each evaluation) and the run's distance to the data."""
+    neg = -r.log["loss_d"]
+    at = [int(step) for step in r.evals["step"][1:]]
+    return float(spearmanr([neg[max(0, k - window) : k].mean() for k in at], r.evals[quality][1:])[0])
+
+
+correlation = {m: loss_quality_correlation(fig3[m]) for m in ("WGAN-GP (Adam)", "DCGAN")}
+print(
+    "(a) rank correlation of the negative critic loss with the Fréchet distance over the evaluations: "
+    + ", ".join(f"{m} {v:.2f}" for m, v in correlation.items())
+    + " (DCGAN: its discriminator's loss, the control)"
+)
 for m, r in overfit.items():
     print(
         f"(b) {m:15s} train minus validation at each evaluation: "
         + " ".join(f"{v:6.2f}" for v in gaps[m])
-        + f"  (validation {r.evals['neg_critic_loss_validation'][-1]:.2f})"
+        + "; train "
+        + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_train"])
+        + "; validation "
+        + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_validation"])
     )
 
 # %% [markdown]
