@@ -1038,8 +1038,8 @@ if dataset == "digits":
     print(
         "training time: "
         + ", ".join(f"{m} {r.wall:.1f} s" for m, r in fig3.items())
-        + "; final "
-        + ", ".join(f"{m} {r.evals[quality][-1]:.1f}" for m, r in fig3.items())
+        + "; Fréchet distance, first and last evaluation: "
+        + ", ".join(f"{m} {r.evals[quality][0]:.0f} -> {r.evals[quality][-1]:.1f}" for m, r in fig3.items())
     )
 
 # %% [markdown]
