@@ -527,7 +527,13 @@ fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_
 # %% [markdown]
 # Are they at their optimum? The critic's estimate of the distance,
 # $\E[D(x)] - \E[D(\tilde x)]$, should have stopped growing: we compare its mean over the last
-# fifth of training with the fifth before.
+# fifth of training with the fifth before (`relative_change`), and, as the negative control, its
+# mean over the second tenth of training with the first. Over seeds 0–3 the end values were at
+# most 0.056 (penalty) and 0.032 (clipping); the assert requires below 0.1. The control separates
+# where training takes longer than a fifth of the run, for the clipped critics (0.52–0.67) and the
+# penalised swiss-roll critic (0.24–0.35), and the assert requires it to fail the check there. The
+# penalised critics of the two mixtures plateau within the first 300 updates (control 0.016–0.139):
+# for them this check cannot tell a critic after 300 updates from one after 1500.
 
 
 # %%
@@ -541,7 +547,9 @@ for key, r in fit.items():
         f"end {converged[key][0]:.3f}, start (control) {converged[key][1]:.3f}"
     )
     if check:
-        assert converged[key][0] < 0.15 <= converged[key][1], key
+        assert converged[key][0] < 0.1, key
+        if key[1] == "clipping" or key[0] == "swissroll":  # where the control separates (see below)
+            assert converged[key][1] >= 0.1, key
 
 # %% [markdown]
 # The clipped critics' estimates are tiny: their Lipschitz constant $k$ is far below 1. Scale is
@@ -565,8 +573,8 @@ for ds in pl.TOY_DATASETS:
     for name in CRITICS:
         efficiency[(ds, name)] = kr_efficiency(fit[(ds, name)].critic, real, fake, probe)
     print(f"{ds:12s} clipping {efficiency[(ds, 'clipping')]:.3f}   penalty {efficiency[(ds, 'penalty')]:.3f}")
-    if check and ds != "25gaussians":  # see the text: on 25 gaussians the order held in 3 of 4 seeds only
-        assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.05, ds
+    if check and ds == "8gaussians":  # see the text: elsewhere the order did not hold in every seed
+        assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.1, ds
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 3, figsize=(9, 6))
@@ -594,20 +602,20 @@ plt.close(fig)
 # attains (1 for a multiple of the optimal critic).
 # ```
 #
-# {numref}`fig-value-surfaces` shows the paper's observation on two of the three data sets: the
-# clipped critics are smooth bowls that ignore the structure of the data, while the penalised
-# critics bend around the 8 modes and along the roll. On the 25 gaussians, at our scale, both
-# critics are close to a bowl and the pictures differ little. In numbers: over seeds 0–3 (the default and `-p seed 2`), the penalised
-# critic attained a larger share of the Kantorovich–Rubinstein bound than the clipped one in 11 of
-# the 12 (data set, seed) pairs, by at least 0.06 on the 8 gaussians and the swiss roll (means
-# 0.68 against 0.46 and 0.80 against 0.66). On the 25 gaussians the order held in three seeds
-# of four (seed 2: 0.61 against 0.66; means 0.71 against 0.66), so the assert above requires the
-# order, with a margin of 0.05, on the other two data sets only. Neither reaches 1: the critics are
-# finite networks trained for a finite time, and the Lipschitz constant $L$, estimated as a maximum
-# over samples, is sensitive to a single steep spot of the penalised critic. We also tried a
-# more literal reading of "fail to capture higher moments", the share of each critic's variance
-# explained by a quadratic polynomial of the input: it did not separate the two (both 0.8–0.94),
-# so we do not use it.
+# {numref}`fig-value-surfaces` shows the paper's observation most clearly on the 8 gaussians and
+# the swiss roll: the clipped critics are polygonal bowls whose contours ignore the data, while the
+# penalised critics' contours bend around the 8 modes and follow the roll. On the 25 gaussians both
+# are close to a bowl. In numbers, the share of the Kantorovich–Rubinstein bound over seeds 0–3
+# (penalty against clipping): 0.71–0.73 against 0.42–0.52 on the 8 gaussians, in every seed
+# (asserted with a margin of 0.1, half the smallest gap, 0.19); 0.68–0.76 against 0.61–0.70 on the
+# 25 gaussians, higher in three seeds of four (seed 2: 0.675 against 0.700); 0.60–0.64 against
+# 0.51–0.67 on the swiss roll, higher in two seeds of four (seeds 1 and 2 reversed, by 0.002 and
+# 0.03). So the figure's contrast in shape is only partly a contrast in this number. Neither critic
+# reaches 1: they are finite networks trained for a finite time, and the Lipschitz constant $L$,
+# estimated as a maximum over samples, is sensitive to a single steep spot of the penalised critic.
+# We also tried a more literal reading of "fail to capture higher moments", the share of each
+# critic's variance explained by a quadratic polynomial of the input: it did not separate the two
+# (both 0.8–0.94, measured with PyTorch's initialisation), so we do not use it.
 
 # %% [markdown]
 # ### Checking Proposition 1
@@ -664,14 +672,23 @@ plt.close(fig)
 # (left) and alignment with the segment (right). Proposition 1 predicts a spike at 1 in both.
 # ```
 #
-# The tolerances of the asserts (median norm in $(0.95, 1.2)$, median cosine above 0.85) are set
-# by what separates a near-optimal critic from the theorem's $f^*$: the penalty is soft, so the
-# norm sits near $k = 1 + W/(2\lambda)$ rather than 1 (printed above); the coupling is computed
-# between two samples of 1000 points rather than between the distributions; and the optimal
-# critic has a ridge on the support of $\Pr$ where it is not differentiable, which a smooth
-# network rounds off, so segment points close to a real sample have a turned gradient (the
-# left tail of the cosine histogram in {numref}`fig-prop1`). The clipped critics' gradients
-# (medians printed above) point along the segments less consistently.
+# The penalised critics reach 0.60–0.76 of the Kantorovich–Rubinstein bound (above), so they are
+# near-optimal stand-ins for $f^*$, not $f^*$. Over seeds 0–3 (12 data set and seed pairs) their
+# gradients on coupled segments had median cosine 0.937–0.988 with $y - x$. The assert requires
+# above 0.85, and two negative controls fail the same check in every pair: the same critics on
+# *randomly* paired segments (0.33–0.79) and untrained critics (−0.45 to 0.78). The clipped critics
+# (0.68–0.95) point along the segments less consistently; on the 25 gaussians and the swiss roll
+# they pass 0.85 in most seeds, so the direction alone does not tell the two methods apart there.
+# The cosine's left tail (the histogram) has a reason: for two finite samples the optimal critic
+# is not differentiable at the sample points (section 2), and a smooth network rounds those peaks
+# off, so segment points close to a real sample have a turned gradient.
+#
+# The *norm* is not asserted: with $\lambda = 0.1$ the penalty is weak, and the penalised critics'
+# median norms on coupled segments were 7.7–9.2 on the 8 gaussians, 3.3–3.7 on the 25 gaussians
+# and 4.4–4.7 on the swiss roll, where the heuristic scale $k = 1 + W / (2\lambda)$ of section 3
+# gives 5.2–5.4, 3.8–4.1 and 3.9–4.2: right within 15% on two data sets, 1.5 to 1.8 times too low on
+# the 8 gaussians. (With $\lambda = 10$ a norm near 1 would be expected by construction, since the
+# penalty pushes the norm to 1 at interpolates, and would test nothing.)
 
 # %% [markdown]
 # ## 5. Exploding and vanishing gradients (Figure 1b)
@@ -717,8 +734,7 @@ for name, norms in layer_norms.items():
         f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e} "
         f"(untrained: {init.max() / max(init.min(), 1e-45):.2e})"
     )
-if check:
-    assert layer_norms["clip c=0.1"][0] / layer_norms["clip c=0.1"][-1] > 1e3  # explodes towards the input
+if check:  # c = 0.1 does not explode at our scale: printed, not asserted (see below)
     for name in ("clip c=0.01", "clip c=0.001"):
         assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
     assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
@@ -754,14 +770,27 @@ plt.close(fig)
 # zeros. Middle and right: weight histograms with clipping ($c = 0.01$) and with the penalty.
 # ```
 #
-# {numref}`fig-deep` reproduces Figure 1b. With clipping the gradient changes by a roughly constant
-# factor per layer, growing towards the input for $c = 0.1$ and shrinking for $c = 0.01$ and
-# $0.001$ (for $c = 0.001$ it underflows to exactly zero in the first layers); with the penalty it
-# stays within a factor of 10 over all twelve layers (the asserts encode these three statements).
-# The clipped weights sit at the two ends of the clipping range. Part of this is immediate:
-# PyTorch initialises a width-128 layer uniformly in $\pm 1/\sqrt{128} \approx \pm 0.088$, so
-# most weights are clipped at the first step, and training keeps them there. The penalised
-# weights spread out.
+# {numref}`fig-deep` reproduces half of Figure 1b. Over seeds 0–3, after `deep_steps = 75`
+# iterations:
+#
+# * With $c = 0.01$ and $c = 0.001$ the gradient vanishes towards the input: layer 1 against layer
+#   12 is $7 \cdot 10^{-13}$ to $1.1 \cdot 10^{-12}$ for $c = 0.01$ and exactly 0 (underflow) for
+#   $c = 0.001$ (asserted: below $10^{-3}$). The untrained critics, clipped once, show the same
+#   ratios ($8 \cdot 10^{-13}$ to $10^{-12}$, and 0): the vanishing is the clipping's, present from
+#   the first step, and training does not change it.
+# * With the penalty the norms stay within a factor of 1.4–1.8 over all twelve layers (asserted:
+#   within 10; the clipped critics fail that check by factors of $10^{12}$ and more).
+# * With $c = 0.1$ the paper's gradients *explode* towards the input. Ours do not: layer 1 against
+#   layer 12 is 1.6–3.0 after training (and $1.3$–$1.8 \cdot 10^{-2}$, vanishing, for the untrained
+#   critic clipped once). This part of Figure 1b does not reproduce at our scale and length of
+#   training, with the official initialisation. (With PyTorch's default initialisation, which is
+#   three times smaller, it did: $> 10^3$.)
+#
+# The clipped weights sit at the two ends of the clipping range (95.3–95.5% at $\pm c$), but that is
+# the initialisation's doing: the official initialisation spreads a width-128 layer's weights
+# uniformly over $\pm\sqrt{6/128} \approx \pm 0.22$, so 95.4% of them are clipped at the first
+# step (printed above), and the paper's figure, at width 512 ($\pm 0.11$), would show 91% at once.
+# The penalised weights keep the spread of their initialisation.
 
 # %% [markdown]
 # ## 6. Training toy generators: clipping against the penalty
@@ -844,18 +873,21 @@ if check:
 # What the run above measured (the printed table is regenerated on every execution; the asserts
 # encode only what held over the seeds we tried, see below):
 #
-# * Per iteration the penalty costs about 1.7–1.9 times as much as clipping (seeds 0–3, two
-#   runs at a time on two cores): it needs the second backward pass through the critic.
+# * Per iteration the penalty costs 1.9–2.3 times as much as clipping (seeds 0–3, two runs at a
+#   time on two cores, printed above for this execution): it needs the second backward pass
+#   through the critic. This is a cost, not a claim, and is not asserted.
 # * After `steps` iterations the penalised generator is closer to the data than the clipped one,
-#   on every data set and every seed (asserted). We checked this at the default budget of 400
-#   iterations for each of the seeds 0–3: final $W_1$ 0.34–0.37 against 0.53–0.63 on the 8
-#   gaussians, 0.29–0.31 against 0.35–0.38 on the 25 gaussians, 0.24–0.26 against 0.30–0.36 on
-#   the swiss roll. The paper makes no quantitative toy claim to compare with.
-# * Over wall-clock time the comparison is closer, since clipping does about 1.8 iterations in the
-#   time of one penalty iteration (right column of {numref}`fig-toy-curves`): in the seeds we ran,
-#   the clipped generator is ahead during the first third of the time on every data set; the
-#   penalty passes it about halfway through its run on the two mixtures, and on the swiss roll
-#   only in its last sixth, when the clipped runs have long stopped improving.
+#   on every data set and every seed (asserted). Over seeds 0–3 at the default 400 iterations,
+#   final $W_1$ of the penalty against clipping: 0.57–0.63 against 0.84–1.00 on the 8 gaussians,
+#   0.41–0.48 against 0.55–0.61 on the 25 gaussians, 0.37–0.43 against 0.47–0.94 on the swiss roll.
+#   The paper makes no quantitative toy claim to compare with.
+# * Over wall-clock time (right column of {numref}`fig-toy-curves`) the clipped generator does
+#   about two iterations in the time of one penalty iteration, but barely moves during its first
+#   70 or so: TF1's RMSProp, which the official code uses (`paperlib.TF1RMSprop`), starts its mean
+#   square at 1, so a weight's first steps are about the learning rate times its gradient, where
+#   PyTorch's RMSprop would step about 10 learning rates at once: with small gradients, orders of
+#   magnitude less. In the seed shown, the penalty is ahead at every evaluation, in iterations and
+#   in time.
 # * Neither method is near the sampling floor at CPU scale: the official code trains for 100,000
 #   iterations, ours for a few hundred.
 #
@@ -997,28 +1029,35 @@ plt.close(fig)
 # 64 samples of each model from the same fixed noise after training, and 64 real images.
 # ```
 #
-# With the defaults, over seeds 0–3 we measured:
+# With the defaults, over seeds 0–3 we measured (the line printed below the next cell gives this
+# execution's first and last distance of each model):
 #
-# * Final classifier Fréchet distance: WGAN-GP with Adam 81–105, with RMSProp 81–128, weight
-#   clipping 182–242, DCGAN 128–230; class score 5.35–5.71, 5.13–5.51, 4.70–5.03 and 4.90–5.38.
-#   The untrained generators start at 2,380–2,970 and 1.0–1.4. For comparison (printed below),
-#   500 real digits score 8.4 and lie at distance 21 from the whole set, the floor of the distance
-#   at this sample size.
+# * Final classifier Fréchet distance: WGAN-GP with Adam 75–114, with RMSProp 160–279, weight
+#   clipping 2,047–3,005, DCGAN 172–373; class score 5.26–5.74, 4.43–5.48, 1.06–1.60 and
+#   3.95–5.32. The untrained generators start at 2,380–2,970 and 1.0–1.4. For comparison (printed
+#   below), 500 real digits score 8.4 and lie at distance 21 from the whole set, the floor of the
+#   distance at this sample size.
 # * Both penalised critics beat clipping in every seed, with either optimiser, as in the paper
-#   ("WGAN-GP significantly outperforms weight clipping"); RMSProp and Adam end close to each
-#   other, so the gain comes from the penalty, not from the optimiser (the control the paper ran).
+#   ("WGAN-GP significantly outperforms weight clipping"; asserted). At this length of training the
+#   clipped WGAN has hardly started: with TF1's RMSProp, as in the official code, its distance
+#   ends at 0.72–1.05 of where it started, against at most 0.098 for the penalised runs (the "it
+#   learns" check below, a fifth, rejects it: it is that check's negative control).
+# * Adam ended below RMSProp in every seed, at 0.34–0.67 of its distance, so at CPU scale "using
+#   Adam further improves performance" holds too (asserted: below 0.8). Part of RMSProp's gap is
+#   its slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
 # * Per iteration the DCGAN is about five times cheaper (one discriminator update instead of five)
-#   and reaches, after its 150 iterations, Fréchet distances between those of WGAN-GP and of
-#   clipping. Over wall-clock time it is the fastest of the four, as the paper found ("DCGAN ...
-#   converges faster"). Whether WGAN-GP ends "comparable to DCGAN" cannot be told from runs this
-#   short.
-# * With batch norm in the clipped critic, as in the official code, clipping is much better than
-#   without it at this scale (Fréchet distance 527–1,490 over seeds 0–3 without): the gap between
-#   clipping and the penalty depends on that choice.
+#   and after its 150 iterations ends between WGAN-GP with Adam and clipping. Over wall-clock time
+#   it is the fastest of the four, as the paper found: WGAN-GP "converges more slowly (in
+#   wall-clock time) than DCGAN" (section 5.3). At equal iterations WGAN-GP with Adam ended below
+#   the DCGAN in every seed; whether it ends "comparably to DCGAN" at convergence runs this short
+#   cannot tell.
+# * The clipped critic has batch norm, as in the official code; without it, measured before the
+#   switch to TF1's RMSProp, clipping was much worse still (Fréchet distance 527–1,490 against
+#   182–242 with it).
 #
 # The samples are blurry digits: the networks are 8 channels wide and train for 150 iterations,
-# 0.075% of the paper's run. The asserts below encode the first two points with margin, as checks
-# of this CPU-scale configuration only, not of the paper's CIFAR-10 numbers.
+# 0.075% of the paper's run. The asserts below encode these points with margin, as checks of this
+# CPU-scale configuration only, not of the paper's CIFAR-10 numbers.
 
 # %%
 if dataset == "digits":
@@ -1032,9 +1071,11 @@ if dataset == "digits":
     if check:
         last = {m: (r.evals[quality][-1], r.evals[score][-1]) for m, r in fig3.items()}
         for m in ("WGAN-GP (Adam)", "WGAN-GP (RMSProp)"):
-            assert last[m][0] < 0.1 * fig3[m].evals[quality][0], m  # it learns
+            assert last[m][0] < 0.2 * fig3[m].evals[quality][0], m  # it learns (clipping does not)
             assert last[m][0] < 0.7 * last["WGAN (clipping)"][0], m  # and beats clipping
             assert last[m][1] > last["WGAN (clipping)"][1], m
+        assert not last["WGAN (clipping)"][0] < 0.2 * fig3["WGAN (clipping)"].evals[quality][0]  # control
+        assert last["WGAN-GP (Adam)"][0] < 0.8 * last["WGAN-GP (RMSProp)"][0]  # Adam improves further
     print(
         "training time: "
         + ", ".join(f"{m} {r.wall:.1f} s" for m, r in fig3.items())
@@ -1150,13 +1191,17 @@ plt.close(fig)
 # with WGAN-GP (top) and the standard GAN (bottom), from the same fixed noise.
 # ```
 #
-# Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in 11
-# of the 12, and the standard GAN in one (seed 2, architecture 1: 3.81 against 3.38). Several GAN
-# runs collapsed to a score of 1.0, a single blob for every noise vector, where WGAN-GP trained
-# the same architecture to 2.5–5.7. At no threshold of Table 2 did an architecture succeed with
-# the GAN only. This is the direction of Table 2 (with the paper's thresholds 3 and 5, "only
-# WGAN-GP" is by far the largest class there too), at a scale where three architectures and 100
-# iterations cannot say more than the direction. The asserts below encode it.
+# Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in 10
+# of the 12 (asserted: in at least two of the three of every execution), and the standard GAN in
+# two (seed 0, architecture 2: 4.20 against 2.53; seed 2, architecture 1: 3.73 against 3.02).
+# Three GAN runs collapsed to a score of 1.0–1.1, a single blob for every noise vector, where
+# WGAN-GP trained the same architecture to 1.6–5.9. With the derived thresholds (1 to 1.94–2.38 to
+# 4.78–6.54 for the paper's 1 to 3 to 9, from DCGAN scores of 3.95–5.32), one architecture in 12
+# succeeded with the GAN only (seed 0, at the paper's threshold 5), while every seed had
+# architectures that succeeded with WGAN-GP only (up to three at one threshold); at the paper's
+# threshold 3 "both" was the largest class in three seeds of four (seed 0: a three-way tie), as it
+# is in Table 2 (110 of 200, against 88 "only WGAN-GP"). Three architectures and 100 iterations
+# per seed can show the direction of Table 2, not its proportions.
 
 # %%
 if check and arch_dataset == "digits" and arch_set == "small":
@@ -1192,10 +1237,10 @@ if check and dataset == "digits":
 
 # %% [markdown]
 # Over seeds 0–3 both penalties trained the DCGAN (asserted: the one-sided run ends below a tenth
-# of its initial distance). The two-sided penalty ended with the lower Fréchet distance and the
-# higher class score in three seeds of four (Fréchet distance 81–105 against 87–123; seed 1 went
-# the other way, 105 against 87), the direction of appendix C, and as there the difference is
-# small next to the spread over seeds, so we assert no order.
+# of its initial distance). The two-sided penalty ended with the lower Fréchet distance in three
+# seeds of four (75–114 against 81–128; seed 1 went the other way, 94 against 87), the direction
+# of appendix C, and as there the difference is small next to the spread over seeds, so we assert
+# no order.
 
 # %% [markdown]
 # ## 9. The ResNet of Table 3 (section 5.4, appendix F)
@@ -1235,11 +1280,12 @@ plt.close(fig)
 # noise as {numref}`fig-image-samples`.
 # ```
 #
-# Over seeds 0–3 the Fréchet distance fell from 1,990–2,450 to 440–920 in 25 iterations, and the
-# class score rose to 4.2–5.1 (asserted: the distance ends below half its initial value). Per
-# iteration it learned faster than the penalised DCGAN of section 7, which was at 1,320–2,680
-# after 25 iterations and at 270–925 after 50, but one ResNet iteration costs four DCGAN
-# iterations here. Whether it ends better, as in Table 3, only the full-scale run can tell.
+# Over seeds 0–3 the Fréchet distance fell from 1,990–2,450 to 440–900 in 25 iterations, and the
+# class score rose to 4.2–5.1 (asserted: the distance ends below half its initial value; the
+# untrained network, its initial value, is the control that fails it). The data are dequantized
+# as in the official `gan_cifar_resnet.py` (uniform noise of one 8-bit level). Per iteration it
+# learned faster than the penalised DCGAN of section 7, but one ResNet iteration costs about four
+# DCGAN iterations here. Whether it ends better, as in Table 3, only the full-scale run can tell.
 
 # %%
 if check and resnet_dataset == "digits":
@@ -1311,14 +1357,16 @@ plt.close(fig)
 # ```
 #
 # With the defaults, over seeds 0–3 we measured (the printout above is this execution): the
-# 1-gram JSD falls from 0.52–0.57 to 0.30–0.41, the 2-gram JSD from 0.87–0.91 to 0.59–0.71, and
-# the 4-gram JSD from 1.00 to 0.94–0.97 (640 real lines score 0.00, 0.00, 0.02 and 0.04 against
+# 1-gram JSD falls from 0.52–0.57 to 0.31–0.40, the 2-gram JSD from 0.87–0.91 to 0.60–0.72, and
+# the 4-gram JSD from 1.00 to 0.95–0.98 (640 real lines score 0.00, 0.00, 0.02 and 0.04 against
 # the whole set). The fall is not monotone: in seeds 1–3 the 1- and 2-gram JSDs dip after 15
-# iterations (to 0.32–0.35 and 0.68–0.71), rise again at 30 and fall after. After 60 iterations
+# iterations (to 0.33–0.35 and 0.69–0.71), rise again at 30 and fall after. After 60 iterations
 # the samples are strings of a few frequent letters and spaces: the generator has moved towards
 # the character and pair frequencies of English, but it writes no words yet, and Table 4's
 # samples are far away at this scale. The asserts encode these measurements with margin, for this
-# configuration only (the 1-gram assert is the tightest: 0.41 against a bound of 0.44 in seed 3).
+# configuration only; the untrained generator (the first evaluation) is the control that fails
+# them. The tightest are the 1-gram assert (0.396 against a bound of 0.418 in seed 1) and the
+# 4-gram one (0.980 against 0.99 in seed 2).
 
 # %%
 if check and text_dataset == "sentences":
@@ -1411,24 +1459,31 @@ for m, r in overfit.items():
 # Over seeds 0–3 we measured:
 #
 # * (a) With the penalty the negative critic loss jumps to 25–36 in the first iterations, while
-#   the generator's samples are far from the data, and falls to 2.5–2.8 by the end of the 150
-#   iterations (asserted: the moving average ends below half its peak), as in Figure 5a.
+#   the generator's samples are far from the data, and falls to 2.4–2.8 by the end of the 150
+#   iterations, as in Figure 5a. The paper reads the curve as a measure of sample quality: over
+#   the evaluations after the first, the loss and the Fréchet distance had rank correlation 1.00
+#   in every seed. We assert neither: "falls from its peak" is met by the start-up spike alone,
+#   and the control, the DCGAN's discriminator loss, also correlated with its Fréchet distance
+#   (0.43–0.94) in runs this short, where every curve simply falls.
 # * (b) With the penalty the two curves part: the training curve ends above the validation curve
-#   by 0.50–1.23 (on values of about 2), after differences of −0.25 to 0.26 at 25 iterations
-#   (asserted: above 0.3 at the end, and above the difference at 25 iterations). The critic has
-#   begun to score the 100 training digits higher than unseen ones, so its loss no longer
-#   estimates the distance to the data distribution, only to the training set.
-# * (b) With clipping we saw no such gap at this scale: from 50 iterations on the two curves stay
-#   within 0.02 of each other (asserted: within 0.05), on losses of about 0.1. The paper's
-#   clipped WGAN overfit too, after far longer training of a larger critic on 1,000 digits; at
-#   our scale the clipped critic is too weak (its Lipschitz constant is far below 1, section 4)
-#   to memorise the training digits.
+#   by 0.50–1.23, after differences of −0.25 to 0.26 at 25 iterations (asserted: above 0.3 at the
+#   end, and above the difference at 25 iterations). The critic has begun to score the 100
+#   training digits higher than unseen ones, so its loss no longer estimates the distance to the
+#   data distribution, only to the training set. The paper's sharper observation does not
+#   reproduce: there the training curve *rises* while the validation curve falls; here both fall
+#   (training from 9.6–19.7 at 25 iterations to 3.0–3.7, validation to 2.3–2.6).
+# * (b) With clipping we saw no such gap at this scale: the end difference was −0.03 to 0.14 on
+#   losses of 0.6–2.8, and the same check rejects it (asserted: below 0.3). The paper's clipped
+#   WGAN overfit too, after far longer training of a larger critic on 1,000 digits. The networks
+#   here are not yet `gan_mnist.py`'s: there WGAN-GP has no batch norm in either network and
+#   clipping has it in both, with a sigmoid generator on [0, 1] data at 28x28; ours are the DCGAN
+#   of section 7 on 32x32 digits in [-1, 1].
 
 # %%
 if check and overfit_dataset == "digits":
-    assert smooth[-1] < 0.5 * smooth.max()  # (a) the curve falls from its peak
-    assert gaps["WGAN-GP"][-1] > 0.3 and gaps["WGAN-GP"][-1] > gaps["WGAN-GP"][1]  # (b) they part
-    assert np.abs(gaps["WGAN (clipping)"][2:]).max() < 0.05  # (b) ... but not with clipping
+    # (b) with the penalty the curves part; clipping, at our scale, fails the same check (see the text)
+    assert gaps["WGAN-GP"][-1] > 0.3 and gaps["WGAN-GP"][-1] > gaps["WGAN-GP"][1]
+    assert gaps["WGAN (clipping)"][-1] < 0.3
 
 # %% [markdown]
 # ## Reproduction
