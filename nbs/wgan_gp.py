@@ -1495,9 +1495,19 @@ if check and overfit_dataset == "digits":
 # full-scale command runs one experiment at the paper's scale (the rest of the chapter at CPU
 # scale) and passes `-p check False`: the asserts encode what we measured at the default scale,
 # and a paper-scale run reports its numbers rather than stopping at the first that differs.
-# Two substitutions remain at full scale: the random architectures train on CIFAR-10 rather
-# than on 32x32 ImageNet, and appendix C compares the two penalties on the DCGAN of Figure 3
-# rather than on 174 random architectures.
+# What the full-scale commands still stand in for:
+#
+# * the random architectures (Table 2) train on CIFAR-10 rather than on 32x32 ImageNet, and so
+#   does the standard DCGAN of the 7.24 row (Table 2's caption: ImageNet 32x32);
+# * appendix C compares the two penalties on the DCGAN of Figure 3 rather than on 174 random
+#   architectures;
+# * Figure 5a is the WGAN-GP (Adam) DCGAN of Figure 3 on CIFAR-10, not the LSUN bedrooms model;
+# * Figure 5b's networks are the DCGAN of section 7 at 32x32 on [-1, 1] data, not
+#   `gan_mnist.py`'s 28x28 networks (batch norm in both clipped networks, none with the penalty,
+#   a sigmoid generator on [0, 1]);
+# * the toy GANs run at the official toy code's $\lambda = 0.1$, not the paper's 10.
+#
+# At CPU scale every row is on the data it names (digits, toy sets, Python-docs sentences).
 
 # %% tags=["hide-input"]
 toy_command = (
