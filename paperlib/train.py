@@ -271,6 +271,8 @@ class Trainer:
         while self.step < steps:
             start = time.perf_counter()
             stats = self.iteration()
+            if self.device.type == "cuda":  # kernels run asynchronously: time them, not their launch
+                torch.cuda.synchronize(self.device)
             self.wall += time.perf_counter() - start
             if self.step % self.log_every == 0:
                 self.log.append(
