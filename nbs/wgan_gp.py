@@ -132,7 +132,7 @@ pl.check_float("lr_scale", lr_scale, 0.0, inclusive=False)
 pl.check_int("data_workers", data_workers, 0)
 pl.check_int("width", width, 1)
 pl.check_float("lam", lam, 0.0, inclusive=False)
-pl.check_int("critic_steps", critic_steps, 50)  # the convergence check reads a log row every 10 updates
+pl.check_int("critic_steps", critic_steps, 100)  # a log row every 10 updates: 2 in the control's first fifth
 pl.check_int("deep_steps", deep_steps, 1)
 pl.check_int("workers", workers, 1)
 pl.check_int("checkpoint_every", checkpoint_every, 0)
