@@ -655,9 +655,11 @@ for ds in pl.TOY_DATASETS:
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3))
 for ds in pl.TOY_DATASETS:
-    axes[0].hist(prop1[(ds, "penalty")]["norm"], bins=40, range=(0, 2), histtype="step", label=ds)
+    axes[0].hist(
+        prop1[(ds, "penalty")]["norm"] / k_heuristic[ds], bins=40, range=(0, 3), histtype="step", label=ds
+    )
     axes[1].hist(prop1[(ds, "penalty")]["cosine"], bins=40, range=(-1, 1), histtype="step", label=ds)
-axes[0].set_xlabel(r"$\|\nabla D(x_t)\|$")
+axes[0].set_xlabel(r"$\|\nabla D(x_t)\| \, / \, k$")
 axes[1].set_xlabel(r"cosine between $\nabla D(x_t)$ and $y - x$")
 axes[0].legend(fontsize=8)
 fig.tight_layout()
@@ -668,8 +670,9 @@ plt.close(fig)
 # ```{glue:figure} fig-prop1
 # :name: fig-prop1
 #
-# Gradients of the penalised critics at random points of optimally coupled segments: norms
-# (left) and alignment with the segment (right). Proposition 1 predicts a spike at 1 in both.
+# Gradients of the penalised critics at random points of optimally coupled segments: norms divided
+# by the heuristic scale $k = 1 + W/(2\lambda)$ of section 3 (left), and alignment with the segment
+# (right). For a multiple $k f^*$ of the optimal critic, Proposition 1 predicts a spike at 1 in both.
 # ```
 #
 # The penalised critics reach 0.60–0.76 of the Kantorovich–Rubinstein bound (above), so they are
