@@ -94,10 +94,9 @@ import numpy as np
 import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
-from scipy.stats import spearmanr
 
 import paperlib as pl
-from paperlib.diagnostics import coupled_segment_gradients, relative_change
+from paperlib.diagnostics import coupled_segment_gradients, loss_quality_correlation, relative_change
 from paperlib.metrics.toy import kr_efficiency
 from paperlib.report import full_scale, markdown_table
 
@@ -1433,15 +1432,10 @@ plt.close(fig)
 print(f"(a) negative critic loss: peak of the moving average {smooth.max():.2f}, last {smooth[-1]:.2f}")
 
 
-def loss_quality_correlation(r: pl.RunResult) -> float:
-    """Spearman correlation, over the evaluations after the first, between the negative critic loss
-    (mean over the `window` iterations before each evaluation) and the run's distance to the data."""
-    neg = -r.log["loss_d"]
-    at = [int(step) for step in r.evals["step"][1:]]
-    return float(spearmanr([neg[max(0, k - window) : k].mean() for k in at], r.evals[quality][1:])[0])
-
-
-correlation = {m: loss_quality_correlation(fig3[m]) for m in ("WGAN-GP (Adam)", "DCGAN")}
+correlation = {
+    m: loss_quality_correlation(fig3[m].log, fig3[m].evals, quality, window)
+    for m in ("WGAN-GP (Adam)", "DCGAN")
+}
 print(
     "(a) rank correlation of the negative critic loss with the Fréchet distance over the evaluations: "
     + ", ".join(f"{m} {v:.2f}" for m, v in correlation.items())

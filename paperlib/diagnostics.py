@@ -11,11 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from scipy.stats import spearmanr
 from torch import nn
 
 from paperlib.config import ParameterError, check_choice
 from paperlib.losses import OBJECTIVES
 from paperlib.metrics.toy import optimal_pairs
+from paperlib.train import History
 
 
 def layer_gradient_norms(
@@ -88,6 +90,17 @@ def coupled_segment_gradients(
     direction = y - fake
     cosine = torch.nn.functional.cosine_similarity(grad, direction, dim=1)
     return {"norm": grad.norm(dim=1).cpu().numpy(), "cosine": cosine.detach().cpu().numpy()}
+
+
+def loss_quality_correlation(log: History, evals: History, quality: str, window: int = 10) -> float:
+    """Does the critic's loss track sample quality (WGAN-GP Figure 5a)? Spearman's rank correlation
+    (scipy) between the negative critic loss, averaged over the ``window`` iterations up to each
+    evaluation, and the evaluation's ``quality`` column (a distance to the data), over the
+    evaluations after the first (that of the untrained networks). 1 when the loss falls exactly as
+    the distance does."""
+    steps, negative = log["step"], -log["loss_d"]
+    averaged = [negative[(steps <= s) & (steps > s - window)].mean() for s in evals["step"][1:]]
+    return float(spearmanr(averaged, evals[quality][1:])[0])
 
 
 def relative_change(values: Sequence[float] | np.ndarray, fraction: float = 0.2) -> float:

@@ -6,9 +6,10 @@ import pytest
 import torch
 from torch import nn
 
-from paperlib.diagnostics import layer_gradient_norms, weights
+from paperlib.diagnostics import layer_gradient_norms, loss_quality_correlation, weights
 from paperlib.losses import OBJECTIVES
 from paperlib.nets.mlp import MLP, toy_critic
+from paperlib.train import History
 
 
 def _manual_norms(critic: MLP, real: torch.Tensor, fake: torch.Tensor, objective: str) -> list[float]:
@@ -89,3 +90,17 @@ def test_weights_include_conv_kernels() -> None:
     """Conv kernels (4-D) count as weights; their biases do not."""
     net = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4, 1))
     assert weights(net).numel() == 4 * 3 * 3 * 3 + 4
+
+
+def test_loss_quality_correlation_ranks_the_loss_against_the_distance() -> None:
+    """A negative critic loss that falls as the distance falls gives 1, one that rises gives -1; the
+    untrained networks' first evaluation is left out, and each point averages the window before it."""
+    log = History()
+    for step in range(1, 41):
+        log.append({"step": step, "loss_d": -(100.0 - step)})  # negative loss 99, 98, ...
+    falling, rising = History(), History()
+    for step in (0, 10, 20, 30, 40):
+        falling.append({"step": step, "fd": 1000.0 - 5 * step + (500 if step == 0 else 0)})
+        rising.append({"step": step, "fd": 10.0 + step})
+    assert loss_quality_correlation(log, falling, "fd") == pytest.approx(1.0)
+    assert loss_quality_correlation(log, rising, "fd") == pytest.approx(-1.0)

@@ -104,7 +104,6 @@ def test_reference_counted_once_gives_the_official_jsds_at_every_evaluation() ->
         for n in range(1, 7):
             official = official_jsd([tuple(row) for row in samples.tolist()], ref_tuples, n)
             assert math.isclose(jsds[f"jsd{n}"], official, rel_tol=1e-9, abs_tol=1e-15), (k, n)
-        assert jsds == ngram_jsds(samples, reference, 6)  # the same operations in the same order
     assert all(np.array_equal(before[n], f.frequencies) for n, f in counted.frequencies.items())
 
 

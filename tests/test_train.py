@@ -88,6 +88,10 @@ RESUME_CASES = {
         "optimizer": OptimizerSpec("rmsprop", 5e-5),
     },
     "fixed_data_plus_noise": {"regularizer": GradientPenalty(0.1), "fixed_generator": True},
+    "weight_clipping_tf1_rmsprop": {  # the optimiser of every official RMSProp run (its mean square resumes)
+        "regularizer": WeightClipping(0.01),
+        "optimizer": OptimizerSpec("rmsprop_tf1", 5e-5),
+    },
 }
 
 
