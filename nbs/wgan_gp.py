@@ -41,7 +41,9 @@
 # tens to hundreds of generator iterations instead of 100,000 to 200,000, so that the whole
 # chapter executes in under three minutes on two CPU cores. Every number below that we measured is a
 # CPU-scale number unless it says otherwise. The paper's scale is one papermill command away (see
-# the reproduction table at the end).
+# the reproduction table at the end). Where the text quotes a range "over seeds 0–3", the values
+# it comes from are printed in {ref}`wgan-gp-seed-record` at the end: every line this chapter
+# printed in each of those executions (`make seeds`).
 
 # %% tags=["parameters"]
 steps: int = 400  # generator iterations of each toy GAN run (official toy code: 100000)
@@ -473,11 +475,18 @@ text_jobs = {
         ),
     )
 }
-# Section 11: WGANs on a small training set, with held-out images (official gan_mnist.py settings)
+# Section 11: WGANs on a small training set, with held-out images (official gan_mnist.py: its
+# 28x28 networks and sigmoid generator on [0, 1] data; batch norm in both networks with clipping only)
 OVERFIT = {
-    "WGAN-GP": dict(regularizer=GP10, optimizer=pl.OptimizerSpec("adam", 1e-4 * lr_scale, (0.5, 0.9))),
+    "WGAN-GP": dict(
+        regularizer=GP10,
+        optimizer=pl.OptimizerSpec("adam", 1e-4 * lr_scale, (0.5, 0.9)),
+        generator_batch_norm=False,
+    ),
     "WGAN (clipping)": dict(
-        regularizer=pl.WeightClipping(0.01), optimizer=pl.OptimizerSpec("rmsprop_tf1", 5e-5 * lr_scale)
+        regularizer=pl.WeightClipping(0.01),
+        optimizer=pl.OptimizerSpec("rmsprop_tf1", 5e-5 * lr_scale),
+        critic_norm="batch",
     ),
 }
 overfit_jobs = {
@@ -486,6 +495,8 @@ overfit_jobs = {
         overfit_steps,
         overfit_dataset,
         dim=overfit_dim,
+        size=28,
+        output="sigmoid",
         train_subset=overfit_subset,
         validation_images=overfit_subset,
         n_critic=5,
@@ -1036,30 +1047,33 @@ plt.close(fig)
 # ```
 #
 # With the defaults, over seeds 0–3 we measured (the line printed below the next cell gives this
-# execution's first and last distance of each model):
+# execution's first and last distance of each model; every seed's in {ref}`wgan-gp-seed-record`):
 #
-# * Final classifier Fréchet distance: WGAN-GP with Adam 75–114, with RMSProp 160–279, weight
-#   clipping 2,047–3,005, DCGAN 172–373; class score 5.26–5.74, 4.43–5.48, 1.06–1.60 and
-#   3.95–5.32. The untrained generators start at 2,380–2,970 and 1.0–1.4. For comparison (printed
-#   below), 500 real digits score 8.4 and lie at distance 21 from the whole set, the floor of the
-#   distance at this sample size.
+# * Final classifier Fréchet distance: WGAN-GP with Adam 61–97, with RMSProp 215–745, weight
+#   clipping 2,330–3,017, DCGAN 579–1,728; class score 5.41–5.70, 2.54–5.00, 1.20–1.68 and
+#   1.01–2.98. The untrained generators start at 2,491–3,032. For comparison (printed below), 500
+#   real digits score 8.4 and lie at distance 21 from the whole set, the floor of the distance at
+#   this sample size.
 # * Both penalised critics beat clipping in every seed, with either optimiser, as in the paper
-#   ("WGAN-GP significantly outperforms weight clipping"; asserted). At this length of training the
-#   clipped WGAN has hardly started: with TF1's RMSProp, as in the official code, its distance
-#   ends at 0.72–1.05 of where it started, against at most 0.098 for the penalised runs (the "it
-#   learns" check below, a fifth, rejects it: it is that check's negative control).
-# * Adam ended below RMSProp in every seed, at 0.34–0.67 of its distance, so at CPU scale "using
-#   Adam further improves performance" holds too (asserted: below 0.8). Part of RMSProp's gap is
-#   its slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
-# * Per iteration the DCGAN is 3–5 times cheaper (one discriminator update instead of five)
-#   and after its 150 iterations ends between WGAN-GP with Adam and clipping. Over wall-clock time
-#   it is the fastest of the four, as the paper found: WGAN-GP "converges more slowly (in
-#   wall-clock time) than DCGAN" (section 5.3). At equal iterations WGAN-GP with Adam ended below
-#   the DCGAN in every seed; whether it ends "comparably to DCGAN" at convergence runs this short
-#   cannot tell.
-# * The clipped critic has batch norm, as in the official code; without it, measured before the
-#   switch to TF1's RMSProp, clipping was much worse still (Fréchet distance 527–1,490 against
-#   182–242 with it).
+#   ("WGAN-GP significantly outperforms weight clipping"; asserted: a lower distance, below 0.7
+#   of clipping's, and a higher class score). At this length of training the clipped WGAN has
+#   hardly started: with TF1's RMSProp, as in the official code, its distance ends at 0.93–0.99 of
+#   where it started, against 0.02–0.04 (Adam) and 0.08–0.30 (RMSProp) for the penalised runs.
+#   The "it learns" check below (the distance at least halves; the penalised runs' worst, 0.30,
+#   and clipping's best, 0.93, lie on either side) has clipping as its negative control.
+# * Adam ended below RMSProp in every seed, at 0.11–0.28 of its distance, so at CPU scale "using
+#   Adam further improves performance" holds (asserted: below 0.8). Part of RMSProp's gap is its
+#   slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
+# * Per iteration the DCGAN is 4.6–5.0 times cheaper (one discriminator update instead of five)
+#   and after its 150 iterations ends between WGAN-GP and clipping, behind both penalised runs.
+#   Over wall-clock time the paper found WGAN-GP "converges more slowly (in wall-clock time) than
+#   DCGAN" (section 5.3); at this scale the DCGAN has not converged after its 2 s, so runs this
+#   short cannot test that, nor whether WGAN-GP ends "comparably to DCGAN".
+# * The clipped critic has batch norm, as in the official code. The networks start from the
+#   official `tflib` initialisation (He's in every convolution; `paperlib.nets.layers.tflib_init_`).
+#   With PyTorch's default initialisation, 2–3 times smaller, which this chapter used before,
+#   Adam and clipping ended about where they do now (75–114 and 2,047–3,005), but the DCGAN and
+#   the RMSProp run trained much further in 150 iterations (172–373 and 160–279).
 #
 # The samples are blurry digits: the networks are 8 channels wide and train for 150 iterations,
 # 0.075% of the paper's run. The asserts below encode these points with margin, as checks of this
@@ -1077,10 +1091,10 @@ if dataset == "digits":
     if check:
         last = {m: (r.evals[quality][-1], r.evals[score][-1]) for m, r in fig3.items()}
         for m in ("WGAN-GP (Adam)", "WGAN-GP (RMSProp)"):
-            assert last[m][0] < 0.2 * fig3[m].evals[quality][0], m  # it learns (clipping does not)
+            assert last[m][0] < 0.5 * fig3[m].evals[quality][0], m  # it learns (clipping does not)
             assert last[m][0] < 0.7 * last["WGAN (clipping)"][0], m  # and beats clipping
             assert last[m][1] > last["WGAN (clipping)"][1], m
-        assert not last["WGAN (clipping)"][0] < 0.2 * fig3["WGAN (clipping)"].evals[quality][0]  # control
+        assert not last["WGAN (clipping)"][0] < 0.5 * fig3["WGAN (clipping)"].evals[quality][0]  # control
         assert last["WGAN-GP (Adam)"][0] < 0.8 * last["WGAN-GP (RMSProp)"][0]  # Adam improves further
     print(
         "training time: "
@@ -1197,23 +1211,23 @@ plt.close(fig)
 # with WGAN-GP (top) and the standard GAN (bottom), from the same fixed noise.
 # ```
 #
-# Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in 10
-# of the 12, and its mean over the three architectures of a seed exceeded the GAN's by 1.2–2.1
-# (asserted: by more than 0.5, about half the smallest gap), and the standard GAN won in
-# two (seed 0, architecture 2: 4.20 against 2.53; seed 2, architecture 1: 3.73 against 3.02).
-# Three GAN runs collapsed to a score of 1.0–1.1, a single blob for every noise vector, where
-# WGAN-GP trained the same architecture to 1.6–5.9. With the derived thresholds (1 to 1.94–2.38 to
-# 4.78–6.54 for the paper's 1 to 3 to 9, from DCGAN scores of 3.95–5.32), one architecture in 12
-# succeeded with the GAN only (seed 0, at the paper's threshold 5), while every seed had
-# architectures that succeeded with WGAN-GP only (up to three at one threshold); at the paper's
-# threshold 3 "both" was the largest class in three seeds of four (seed 0: a three-way tie), as it
-# is in Table 2 (110 of 200, against 88 "only WGAN-GP"). Three architectures and 100 iterations
-# per seed can show the direction of Table 2, not its proportions.
+# Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in 11
+# of the 12 (4.26–5.63), and its mean over the three architectures of a seed exceeded the GAN's
+# by 2.0–4.0 (asserted: by more than 1.0, about half the smallest gap); the standard GAN won once
+# (seed 2, architecture 2, both networks tanh with batch norm: 5.50 against 5.20). Six of the 12
+# GAN runs collapsed to a score of 1.00–1.05, a single blob for every noise vector, where WGAN-GP
+# trained the same architecture to 4.26–5.63. Table 2's counts do not transfer to this scale,
+# though: the thresholds are derived from the DCGAN of section 7, which after 150 iterations
+# scored only 1.01–2.98 (above), so the paper's thresholds 3 to 9 become 1.00–1.63 to 1.01–3.53,
+# and in seed 3 every threshold is within 0.01 of 1. With them, no architecture succeeded with the
+# GAN only, and "only WGAN-GP" held one to three architectures at every threshold above 1 in
+# three seeds of four. Three architectures and 100 iterations per seed can show the direction of
+# Table 2, not its proportions.
 
 # %%
 if check and arch_dataset == "digits" and arch_set == "small":
     mean_score = {m: np.mean([arch_final[(i, m)] for i in range(arch_count)]) for m in ARCH_METHODS}
-    assert mean_score["WGAN-GP"] > mean_score["GAN"] + 0.5, mean_score
+    assert mean_score["WGAN-GP"] > mean_score["GAN"] + 1.0, mean_score
 
 # %% [markdown]
 # ### The one-sided penalty (appendix C)
@@ -1262,7 +1276,7 @@ if check and dataset == "digits":
 # steps on 128 samples, as in the official `gan_cifar_resnet.py`), 5 critic updates and
 # $\lambda = 10$. **At CPU scale** the ResNet is `resnet_dim = 8` channels wide and trains for
 # `resnet_steps = 25` iterations on the digits (the decay spans those 25), with the learning rate
-# times `lr_scale`: this shows that the architecture trains with the penalty, not its score. The
+# times `lr_scale`: enough to run the architecture with the penalty, not to measure it. The
 # class-conditional variant (8.42) needs the AC-GAN loss and a generator and critic that take
 # labels, which `paperlib` does not have; we do not run it, nor the deeper ResNet on 128x128 LSUN
 # bedrooms of Figure 4 (samples only).
@@ -1288,16 +1302,15 @@ plt.close(fig)
 # noise as {numref}`fig-image-samples`.
 # ```
 #
-# Over seeds 0–3 the Fréchet distance fell from 1,990–2,450 to 440–900 in 25 iterations, and the
-# class score rose to 4.2–5.1 (asserted: the distance ends below half its initial value; the
-# run is compared with its own start, and there is no separate negative control). The data are dequantized
-# as in the official `gan_cifar_resnet.py` (uniform noise of one 8-bit level). Per iteration it
-# learned faster than the penalised DCGAN of section 7, but one ResNet iteration costs about four
-# DCGAN iterations here. Whether it ends better, as in Table 3, only the full-scale run can tell.
-
-# %%
-if check and resnet_dataset == "digits":
-    assert resnet.evals[resnet_quality][-1] < 0.5 * resnet.evals[resnet_quality][0]
+# Over seeds 0–3 the Fréchet distance went from 582–2,082 at initialisation to 349–577 after 25
+# iterations, and the class score from 2.54–4.02 to 4.14–5.28. That is not a consistent fall: in
+# seeds 1 and 3 the distance fell to 0.17 and 0.29 of its start, in seed 0 to 0.76 and in seed 2
+# not at all (582 to 577). The untrained ResNet's samples already vary from seed to seed (its
+# batch-normalised generator starts from the official He initialisation), and 25 iterations are
+# too few to tell training from that spread, so we assert nothing here; the class score rose in
+# every seed, by 0.35–2.74. The data are dequantized as in the official `gan_cifar_resnet.py`
+# (uniform noise of one 8-bit level). One ResNet iteration costs 3.6–5.4 penalised DCGAN iterations
+# here. Whether it ends better, as in Table 3, only the full-scale run can tell.
 
 # %% [markdown]
 # ## 10. Text: a character-level language model (section 5.5)
@@ -1364,24 +1377,27 @@ plt.close(fig)
 # real lines during training of the language GAN (this execution's `text_dataset`).
 # ```
 #
-# With the defaults, over seeds 0–3 we measured (the printout above is this execution): the
-# 1-gram JSD falls from 0.52–0.57 to 0.31–0.40, the 2-gram JSD from 0.87–0.91 to 0.60–0.72, and
-# the 4-gram JSD from 1.00 to 0.95–0.98 (640 real lines score 0.00, 0.00, 0.02 and 0.04 against
-# the whole set). The fall is not monotone: in seeds 1–3 the 1- and 2-gram JSDs dip after 15
-# iterations (to 0.33–0.35 and 0.69–0.71), rise again at 30 and fall after. After 60 iterations
-# the samples are strings of a few frequent letters and spaces: the generator has moved towards
-# the character and pair frequencies of English, but it writes no words yet, and Table 4's
-# samples are far away at this scale. The asserts encode these measurements with margin, for this
-# configuration only; they compare the run with its own start, and only the 4-gram bound has a
-# control that fails it (the untrained generator's 1.00). The tightest are the 1-gram assert (0.396
-# against a bound of 0.418 in seed 1) and the 4-gram one (0.980 against 0.99 in seed 2).
+# With the defaults, over seeds 0–3 we measured (the printout above is this execution; every
+# seed's in {ref}`wgan-gp-seed-record`): the 1-gram JSD falls from 0.47–0.54 to 0.25–0.39 (to
+# 0.50–0.78 of its start), the 2-gram JSD from 0.85–0.91 to 0.54–0.78 (by 0.12–0.32), and the
+# 4-gram JSD from 1.000 to 0.919–0.991 (640 real lines score 0.000, 0.004, 0.016–0.017 and
+# 0.039–0.042 against the whole set). The fall is not monotone: in seeds 0, 1 and 3 the 1- and
+# 2-gram JSDs first rise, to 0.61–0.76 and 0.91–0.97 after 15 iterations, and fall after. After
+# 60 iterations the samples are strings of a few frequent letters and spaces: the generator has
+# moved towards the character and pair frequencies of English, but it writes no words yet, and
+# Table 4's samples are far away at this scale. The asserts encode these measurements for this
+# configuration only, each threshold about halfway between the worst seed and the untrained
+# generator, the control, which every check rejects: the 1-gram JSD ends below 0.9 of its start
+# (worst seed 0.78), the 2-gram JSD falls by more than 0.06 (worst 0.12), and the 4-gram JSD ends
+# below 0.995 (worst 0.991), where the untrained generator's is 1.000: no 4-gram of its samples
+# occurs in the corpus. The last is the tightest.
 
 # %%
 if check and text_dataset == "sentences":
     first, last = {k: language.evals[k][0] for k in jsd_keys}, {k: language.evals[k][-1] for k in jsd_keys}
-    assert last["jsd1"] < 0.8 * first["jsd1"]
-    assert last["jsd2"] < first["jsd2"] - 0.1
-    assert last["jsd4"] < 0.99
+    assert last["jsd1"] < 0.9 * first["jsd1"]
+    assert last["jsd2"] < first["jsd2"] - 0.06
+    assert last["jsd4"] < 0.995 <= first["jsd4"]  # the untrained generator fails the same bound
 
 # %% [markdown]
 # ## 11. Meaningful loss curves, and overfitting (section 5.6, Figure 5)
@@ -1398,13 +1414,15 @@ if check and text_dataset == "sentences":
 # ones: in both the two curves part, and with the penalty the training curve even rises while the
 # validation curve falls. We train both with the training settings of the official `gan_mnist.py`
 # (5 critic updates, $\lambda = 10$; Adam $10^{-4}$, $\beta = (0.5, 0.9)$ with the penalty,
-# RMSProp $5 \cdot 10^{-5}$ with clipping) on the DCGAN networks of section 7 (batch norm in the
-# generator, none in the critic; not yet `gan_mnist.py`'s networks, see below) and record, at
-# each evaluation, the negative critic loss on `overfit_subset` training images and on as many
-# held-out images, both against the same generated batch (`paperlib.experiments.critic_losses`).
-# **At CPU scale** the subset is 100 digits, the networks are `overfit_dim = 16` wide (twice
-# those of section 7: "large" for 100 images), training lasts `overfit_steps = 100` iterations
-# and the learning rates are times `lr_scale`.
+# RMSProp $5 \cdot 10^{-5}$ with clipping, batch 50) and on its networks: the DCGAN at 28x28
+# with a sigmoid generator on images in $[0, 1]$, with batch norm in both networks for clipping
+# and in neither for the penalty (`paperlib.image_trainer(size=28, output="sigmoid", ...)`). At
+# each evaluation we record the negative critic loss on `overfit_subset` training images and on
+# as many held-out images, both against the same generated batch
+# (`paperlib.experiments.critic_losses`). **At CPU scale** the subset is 100 digits (resized to
+# 28x28), the networks are `overfit_dim = 16` wide (twice those of section 7: "large" for 100
+# images), training lasts `overfit_steps = 100` iterations in batches of `image_batch_size`
+# (32) and the learning rates are times `lr_scale`.
 
 # %% tags=["hide-input"]
 overfit = {m: result("overfit", m) for m in OVERFIT}
@@ -1460,34 +1478,36 @@ for m, r in overfit.items():
 # with clipping (Figure 5b); this execution's `overfit_dataset`.
 # ```
 #
-# Over seeds 0–3 we measured:
+# Over seeds 0–3 we measured (every seed's printout in {ref}`wgan-gp-seed-record`):
 #
-# * (a) With the penalty the negative critic loss jumps to 25–36 in the first iterations, while
-#   the generator's samples are far from the data, and falls to 2.4–2.8 by the end of the 150
-#   iterations, as in Figure 5a. The paper reads the curve as a measure of sample quality: over
-#   the evaluations after the first, the loss and the Fréchet distance had rank correlation 1.00
-#   in every seed. We assert neither: "falls from its peak" is met by the start-up spike alone,
-#   and the control, the DCGAN's discriminator loss, also correlated with its Fréchet distance
-#   (0.43–0.94) in runs this short, where every curve simply falls.
+# * (a) With the penalty the moving average of the negative critic loss peaks at 27.5–33.5 in the
+#   first iterations, while the generator's samples are far from the data, and falls to 4.5–5.2
+#   by the end of the 150 iterations, as in Figure 5a. The paper reads the curve as a measure of
+#   sample quality: over the evaluations after the first, the loss and the Fréchet distance had
+#   rank correlation 1.00 in every seed. We assert neither: "falls from its peak" is met by the
+#   start-up spike alone, and the control, the DCGAN's discriminator loss, correlated with its
+#   Fréchet distance from −0.66 to 0.49, a spread too wide to set a threshold between the two on
+#   four seeds.
 # * (b) With the penalty the two curves part: the training curve ends above the validation curve
-#   by 0.50–1.23, after differences of −0.25 to 0.26 at 25 iterations (asserted: above 0.3 at the
-#   end, and above the difference at 25 iterations). The critic has begun to score the 100
-#   training digits higher than unseen ones, so its loss no longer estimates the distance to the
-#   data distribution, only to the training set. The paper's sharper observation does not
-#   reproduce: there the training curve *rises* while the validation curve falls; here both fall
-#   (training from 9.6–19.7 at 25 iterations to 3.0–3.7, validation to 2.3–2.6).
-# * (b) With clipping we saw no such gap at this scale: the end difference was −0.03 to 0.14 on
-#   losses of 0.6–2.8, and the same check rejects it (asserted: below 0.3). The paper's clipped
-#   WGAN overfit too, after far longer training of a larger critic on 1,000 digits. The networks
-#   here are not yet `gan_mnist.py`'s: there WGAN-GP has no batch norm in either network and
-#   clipping has it in both, with a sigmoid generator on [0, 1] data at 28x28; ours are the DCGAN
-#   of section 7 on 32x32 digits in [-1, 1].
+#   by 0.21–0.32, after differences of 0.01–0.21 at 25 iterations (asserted: above 0.1 at the
+#   end). The critic has begun to score the 100 training digits higher than unseen ones, so its
+#   loss no longer estimates the distance to the data distribution, only to the training set. The
+#   paper's sharper observation does not reproduce: there the training curve *rises* while the
+#   validation curve falls; here both fall (training from 6.6–9.0 at 25 iterations to 1.95–2.24,
+#   validation to 1.70–1.92).
+# * (b) With clipping we saw no gap at this scale: after the first evaluation the two losses
+#   agreed to two decimals in every seed, on losses of 0.07–0.18, and the same check rejects it
+#   (asserted: below 0.1). The clipped critic, with batch norm as in `gan_mnist.py` and TF1's
+#   RMSProp, separates little in 100 iterations: its negative loss is 0.17–0.18 from 50 iterations
+#   on, where the penalised critic's is 1.7–3.9.
+#   The paper's clipped WGAN overfit too, after far longer training of a larger critic on 1,000
+#   digits.
 
 # %%
 if check and overfit_dataset == "digits":
     # (b) with the penalty the curves part; clipping, at our scale, fails the same check (see the text)
-    assert gaps["WGAN-GP"][-1] > 0.3 and gaps["WGAN-GP"][-1] > gaps["WGAN-GP"][1]
-    assert gaps["WGAN (clipping)"][-1] < 0.3
+    assert gaps["WGAN-GP"][-1] > 0.1
+    assert gaps["WGAN (clipping)"][-1] < 0.1
 
 # %% [markdown]
 # ## Reproduction
@@ -1506,14 +1526,9 @@ if check and overfit_dataset == "digits":
 # * appendix C compares the two penalties on the DCGAN of Figure 3 rather than on 174 random
 #   architectures;
 # * Figure 5a is the WGAN-GP (Adam) DCGAN of Figure 3 on CIFAR-10, not the LSUN bedrooms model;
-# * Figure 5b's networks are the DCGAN of section 7 at 32x32 on [-1, 1] data, not
-#   `gan_mnist.py`'s 28x28 networks (batch norm in both clipped networks, none with the penalty,
-#   a sigmoid generator on [0, 1]);
 # * the toy GANs run at the official toy code's $\lambda = 0.1$, not the paper's 10;
-# * the image and language networks keep PyTorch's default initialisation, where the official
-#   `tflib` layers use He's (for convolutions, uniform with standard deviation
-#   $\sqrt{4 / (\text{fan-in} + \text{fan-out})}$, about twice PyTorch's); only the toy MLPs follow
-#   the official initialisation so far, and section 5 shows how much that can change.
+# * the ResNet follows appendix F's text, upsampling before the second convolution of a block,
+#   where `gan_cifar_resnet.py` upsamples before the first (`paperlib.nets.resnet`).
 #
 # At CPU scale every row is on the data it names (digits, toy sets, Python-docs sentences).
 
@@ -1745,3 +1760,16 @@ for experiment in {"all": RECORDS, "none": ()}.get(record, (record,)):
     for name, (metrics, wall) in recorded[experiment].items():
         print(pl.record_result("wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall))
 print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
+
+# %% [markdown]
+# (wgan-gp-seed-record)=
+# ## Seed record
+#
+# The ranges quoted above come from executing this chapter at its defaults with `seed` 0, 1, 2 and
+# 3 (`make seeds CHAPTER=wgan_gp`, asserts off). Below, section by section, is every line those
+# executions printed or displayed as a table (the reproduction table aside), as recorded in
+# `results/wgan_gp/cpu-seeds.json` with the commit and machine they ran on; this execution's own
+# lines are in the sections above.
+
+# %% tags=["hide-input"]
+print(pl.seed_printouts("wgan_gp", skip=("Reproduction",)))

@@ -24,12 +24,9 @@ from paperlib.experiments import (
     RunResult,
     image_size,
     image_trainer,
-    run_calls,
     run_image,
-    run_many,
     run_text,
     run_toy,
-    start_calls,
     text_trainer,
     toy_trainer,
 )
@@ -59,6 +56,7 @@ from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.optimizers import OptimizerSpec, TF1RMSprop
+from paperlib.parallel import run_calls, run_many, start_calls
 from paperlib.penalties import GradientPenalty, WeightClipping, gradient_norm
 from paperlib.plotting import plot_curves, plot_image_grid, plot_samples, plot_value_surface
 from paperlib.report import (
@@ -69,6 +67,7 @@ from paperlib.report import (
     papermill_command,
     record_result,
 )
+from paperlib.seeds import record_seeds, seed_printouts
 from paperlib.train import History, Trainer
 
 __all__ = [
@@ -143,6 +142,7 @@ __all__ = [
     "plot_samples",
     "plot_value_surface",
     "record_result",
+    "record_seeds",
     "resolve_device",
     "run_dir",
     "run_calls",
@@ -153,6 +153,7 @@ __all__ = [
     "start_calls",
     "sample_architectures",
     "seed_everything",
+    "seed_printouts",
     "slug",
     "text_corpus",
     "text_trainer",

@@ -9,7 +9,6 @@
 * :func:`text_trainer` / :func:`run_text`: the character-level language GAN (WGAN-GP section 5.5,
   ``gan_language.py``) on a :mod:`~paperlib.data.text` corpus, evaluated by the n-gram JSD of
   argmax-decoded samples to the corpus.
-* :func:`run_many`, :func:`run_calls`: independent runs in worker processes of one thread each.
 
 A set-up picks the networks, the data and the evaluation; the method (objective, regularizer,
 optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Trainer` unchanged.
@@ -17,25 +16,22 @@ optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Train
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import Dataset, Subset
 
-from paperlib.config import ParameterError, check_choice, check_int, seed_everything
+from paperlib.config import ParameterError, check_bool, check_choice, check_int, seed_everything
 from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.images import (
+    DIGITS_SIZE,
     digits_classifier,
     digits_features,
     digits_metrics,
@@ -44,7 +40,7 @@ from paperlib.metrics.images import (
 from paperlib.metrics.text import NgramReference
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.architectures import Architecture
-from paperlib.nets.dcgan import SIZES, DCGANCritic, DCGANGenerator
+from paperlib.nets.dcgan import OUTPUTS, SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
@@ -121,10 +117,39 @@ ARCHITECTURES = ("dcgan", "resnet")
 
 
 def image_size(dataset: str) -> int:
-    """Side of the generated images for ``dataset``: its native side where a DCGAN of that size exists
-    (32, 48, 64), else 32 (MNIST's 28x28 images are resized to 32x32, as in ``gan_mnist.py``'s padding)."""
-    side = IMAGE_SHAPES[check_choice("dataset", dataset, IMAGE_DATASETS)][1]
-    return side if side in SIZES else 32
+    """Side of ``dataset``'s images, at which :func:`image_trainer` builds its DCGAN: every data set's
+    native side is a DCGAN size (MNIST's 28 that of ``gan_mnist.py``, which neither pads nor resizes)."""
+    return IMAGE_SHAPES[check_choice("dataset", dataset, IMAGE_DATASETS)][1]
+
+
+class _UnitRange(Dataset):
+    """Images of a data set in [-1, 1] mapped to [0, 1], for the sigmoid generator of ``gan_mnist.py``."""
+
+    def __init__(self, base: Dataset) -> None:
+        self.base = base
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
+        image, label = self.base[index]
+        return (image + 1) / 2, label
+
+    def __len__(self) -> int:
+        return len(self.base)  # type: ignore[arg-type]
+
+
+class _SignedImages(nn.Module):
+    """A generator as the image metrics read it: [0, 1] images of a sigmoid generator mapped to
+    [-1, 1] (``unit``), resized bilinearly to ``size`` where that differs."""
+
+    def __init__(self, generator: nn.Module, unit: bool, size: int) -> None:
+        super().__init__()
+        self.generator, self.unit, self.size = generator, unit, size
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        images = self.generator(z)
+        images = 2 * images - 1 if self.unit else images
+        if images.shape[-1] != self.size:
+            images = F.interpolate(images, size=self.size, mode="bilinear", align_corners=False)
+        return images
 
 
 def image_trainer(
@@ -136,6 +161,9 @@ def image_trainer(
     noise_dim: int = 128,
     batch_size: int = 64,
     critic_norm: str = "none",
+    size: int | None = None,
+    generator_batch_norm: bool = True,
+    output: str = "tanh",
     eval_samples: int = 1000,
     train_subset: int = 0,
     validation_images: int = 0,
@@ -152,8 +180,12 @@ def image_trainer(
 
     ``architecture="dcgan"``: :class:`~paperlib.nets.dcgan.DCGANGenerator` and
     :class:`~paperlib.nets.dcgan.DCGANCritic` of width ``dim`` (official: 128 on CIFAR-10, 64 on
-    MNIST) at :func:`image_size` of ``dataset``, the critic normalised by ``critic_norm``
-    (``"batch"`` is refused with a gradient penalty). ``architecture="resnet"``: the 32x32
+    MNIST) at ``size`` (default :func:`image_size` of ``dataset``; the data are resized to it), the
+    critic normalised by ``critic_norm`` (``"batch"`` is refused with a gradient penalty), the
+    generator with batch norm unless ``generator_batch_norm=False`` and ending in ``output``:
+    ``"tanh"`` on data in [-1, 1] or ``"sigmoid"`` on data mapped to [0, 1], as ``gan_mnist.py``
+    (whose clipping run has batch norm in both networks and whose WGAN-GP run in neither: Figure 5b).
+    The metrics see every generator's images in [-1, 1]. ``architecture="resnet"``: the 32x32
     :class:`~paperlib.nets.resnet.ResNetGenerator` and :class:`~paperlib.nets.resnet.ResNetCritic`
     of appendix F (official width 128), without critic normalisation. An
     :class:`~paperlib.nets.architectures.Architecture` (a random variant of Table 1) builds its own
@@ -166,7 +198,8 @@ def image_trainer(
     Every evaluation draws ``eval_samples`` images from fixed noise (the generator in training mode,
     so batch norm uses batch statistics as in the official code). On ``digits`` it records the
     digits-classifier Fréchet distance ``digits_fd`` and class score ``digits_score`` (CPU-scale
-    stand-ins, never FID or IS); on every other data set the Inception Score ``inception_score``
+    stand-ins, never FID or IS; the classifier reads 32x32 digits, so images of another ``size`` are
+    resized bilinearly for it); on every other data set the Inception Score ``inception_score``
     (with ``inception_score_std``) and the FID ``fid`` against the whole training split, with the
     TF-Inception weights of ``weights_path`` (see
     :func:`~paperlib.metrics.images.inception_weights_path`).
@@ -184,13 +217,27 @@ def image_trainer(
     check_int("eval_samples", eval_samples, 10)
     check_int("train_subset", train_subset)
     check_int("validation_images", validation_images)
-    size = 32 if architecture == "resnet" else image_size(dataset)
+    check_bool("generator_batch_norm", generator_batch_norm)
+    check_choice("output", output, OUTPUTS)
+    if architecture != "dcgan":
+        for name, value, default in (
+            ("critic_norm", critic_norm, "none"),
+            ("generator_batch_norm", generator_batch_norm, True),
+            ("output", output, "tanh"),
+        ):
+            if value != default and not (name == "critic_norm" and isinstance(architecture, Architecture)):
+                raise ParameterError(f"{name}={value!r} applies to architecture='dcgan' only")
+    if architecture == "resnet":
+        if size not in (None, 32):
+            raise ParameterError(f"size={size!r}: the ResNet of appendix F is 32x32")
+        size = 32
+    size = image_size(dataset) if size is None else check_choice("size", size, SIZES)
+    if output == "sigmoid" and dequantize:
+        raise ParameterError("dequantize=True is for data in [-1, 1]; output='sigmoid' trains on [0, 1]")
     channels = IMAGE_SHAPES[dataset][0]
-    if architecture == "resnet" and critic_norm != "none":
-        raise ParameterError(
-            f"critic_norm={critic_norm!r}: the ResNet critic of appendix F has no normalisation"
-        )
     real = image_dataset(dataset, root=root, download=download, size=size)
+    if output == "sigmoid":
+        real = _UnitRange(real)
     train_set: Dataset = real
     if train_subset:
         if train_subset + validation_images > len(real):
@@ -219,7 +266,7 @@ def image_trainer(
 
         def quality(trainer: Trainer) -> dict[str, float]:
             return digits_metrics(
-                trainer.generator,
+                _SignedImages(trainer.generator, output == "sigmoid", DIGITS_SIZE),
                 real_features,
                 n=eval_samples,
                 noise_shape=noise_dim,
@@ -229,11 +276,12 @@ def image_trainer(
 
     else:
         real_key = f"{dataset}-train-{size}"
+        signed_real = real.base if isinstance(real, _UnitRange) else real
 
         def quality(trainer: Trainer) -> dict[str, float]:
             return inception_metrics(
-                trainer.generator,
-                real,
+                _SignedImages(trainer.generator, output == "sigmoid", size),
+                signed_real,
                 real_key,
                 noise_shape=noise_dim,
                 num_samples=eval_samples,
@@ -254,7 +302,9 @@ def image_trainer(
             penalty=penalty, size=size, channels=channels, noise_dim=noise_dim
         )
     elif architecture == "dcgan":
-        generator = DCGANGenerator(size=size, channels=channels, dim=dim, noise_dim=noise_dim)
+        generator = DCGANGenerator(
+            size, channels, dim, noise_dim, batch_norm=generator_batch_norm, output=output
+        )
         critic = DCGANCritic(size=size, channels=channels, dim=dim, norm=critic_norm, for_penalty=penalty)
     else:
         generator = ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
@@ -349,54 +399,3 @@ def text_trainer(
 def run_text(steps: int, *, resume: bool = False, progress: bool = False, **kwargs: Any) -> RunResult:
     """Build :func:`text_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
     return _result(text_trainer(**kwargs).train(steps, resume=resume, progress=progress))
-
-
-def _worker_init() -> None:
-    torch.set_num_threads(1)
-    # an interrupt (Ctrl-C, or a notebook kernel shutting down) is the parent's to handle: workers
-    # end when their parent's pipe closes, without a KeyboardInterrupt traceback each
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@functools.cache
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """One pool per worker count for the life of this process: its workers import torch and paperlib
-    (several seconds) once, not at every :func:`run_many` call."""
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
-    )
-
-
-def run_many(function: Callable[..., Any], jobs: Sequence[dict[str, Any]], workers: int) -> list[Any]:
-    """``[function(**job) for job in jobs]`` in worker processes: :func:`run_calls` with one function."""
-    return run_calls([(function, job) for job in jobs], workers)
-
-
-def start_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Future]:
-    """Start ``function(**kwargs)`` for each of ``calls`` in ``workers`` processes of one thread each, and
-    return their futures at once, in order: this process goes on while they run.
-
-    Small networks use a CPU core poorly from two threads; two single-threaded processes do about
-    1.7x the work on a 2-core machine. Calls start in the order given, so list the longest first.
-    ``workers=1`` runs them in this process, one after the other, before returning (use it on a
-    GPU). The functions must be importable (defined in a module, not in a notebook).
-    """
-    check_int("workers", workers, 1)
-    if workers == 1:
-        return [_finished(function(**kwargs)) for function, kwargs in calls]
-    try:
-        return [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
-    except BrokenProcessPool:  # a worker died during an earlier call: start a fresh pool
-        _pool.cache_clear()
-        return [_pool(workers).submit(function, **kwargs) for function, kwargs in calls]
-
-
-def _finished(value: Any) -> Future:
-    future: Future = Future()
-    future.set_result(value)
-    return future
-
-
-def run_calls(calls: Sequence[tuple[Callable[..., Any], dict[str, Any]]], workers: int) -> list[Any]:
-    """``[function(**kwargs) for function, kwargs in calls]``: :func:`start_calls`, then wait for all."""
-    return [future.result() for future in start_calls(calls, workers)]

@@ -93,6 +93,17 @@ def _git(*args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def provenance() -> dict[str, Any]:
+    """Where a result comes from: the repository's git ``commit`` (``"unknown"`` outside git), whether
+    tracked files had ``uncommitted_changes`` (``None`` if unknown) and the ``date``."""
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "commit": _git("rev-parse", "HEAD") or "unknown",
+        "uncommitted_changes": bool(status) if status is not None else None,
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
 def record_result(
     chapter: str,
     experiment: str,
@@ -119,23 +130,24 @@ def record_result(
         values[name] = float(value)  # also NumPy scalars of any precision
     if not math.isfinite(wall_time_s) or wall_time_s < 0:
         raise ParameterError(f"wall_time_s={wall_time_s!r} must be a finite number >= 0")
-    status = _git("status", "--porcelain", "--untracked-files=no")
     result = {
         "chapter": chapter,
         "experiment": experiment,
         "metrics": values,
         "command": papermill_command(chapter, parameters),
         "parameters": dict(parameters),
-        "commit": _git("rev-parse", "HEAD") or "unknown",
-        "uncommitted_changes": bool(status) if status is not None else None,
         "device": describe_device(device),
         "wall_time_s": float(wall_time_s),
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    path = _result_path(chapter, experiment, root)
+    } | provenance()
+    return write_json_atomically(_result_path(chapter, experiment, root), result)
+
+
+def write_json_atomically(path: Path, content: Any) -> Path:
+    """Write ``content`` as JSON to ``path`` (folders created) through a temporary file and a rename,
+    so that a reader sees the old file or the new one, never a part. Returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n")
+    tmp.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path
 

@@ -1,10 +1,8 @@
-"""The experimental set-ups (toy and image) and running several of them: what a run hands back."""
+"""The experimental set-ups (toy and image): what a run hands back."""
 
 from __future__ import annotations
 
-import json
 import math
-import os
 from pathlib import Path
 
 import pytest
@@ -19,38 +17,17 @@ from paperlib import (
     ResNetCritic,
     RunResult,
     WeightClipping,
+    image_dataset,
     image_size,
     image_trainer,
-    run_calls,
     run_image,
-    run_many,
     run_toy,
-    start_calls,
     toy_trainer,
 )
+from paperlib.data.images import IMAGE_DATASETS
+from paperlib.nets.dcgan import SIZES
 
 TINY_IMAGE_RUN = dict(seed=0, dim=4, noise_dim=8, batch_size=8, n_critic=1, regularizer=GradientPenalty(10.0))
-
-
-def test_run_many_keeps_job_order_in_one_process_and_in_several() -> None:
-    jobs = [{"a": k} for k in range(5)]
-    assert run_many(dict, jobs, workers=1) == jobs
-    assert run_many(dict, jobs, workers=2) == jobs
-
-
-def test_run_many_uses_other_processes_when_asked() -> None:
-    pids = run_many(os.getpid, [{}, {}, {}], workers=2)
-    assert os.getpid() not in pids
-    assert run_many(os.getpid, [{}], workers=1) == [os.getpid()]
-
-
-def test_start_calls_returns_futures_in_order_and_errors_at_their_result() -> None:
-    here = start_calls([(dict, {"a": 1}), (os.getpid, {})], workers=1)
-    assert all(f.done() for f in here) and [f.result() for f in here] == [{"a": 1}, os.getpid()]
-    there = start_calls([(dict, {"b": 2}), (os.getpid, {}), (json.loads, {"s": "not json"})], workers=2)
-    assert there[0].result() == {"b": 2} and there[1].result() != os.getpid()
-    with pytest.raises(json.JSONDecodeError):
-        there[2].result()
 
 
 def test_run_toy_returns_histories_and_networks() -> None:
@@ -112,7 +89,9 @@ def test_fixed_generator_stream_is_neither_perturbed_by_evaluation_nor_lost_on_r
 
 
 def test_image_size_is_a_dcgan_size() -> None:
-    assert [image_size(d) for d in ("digits", "mnist", "cifar10", "stl10", "celeba")] == [32, 32, 32, 48, 64]
+    """Every data set's native side (MNIST at 28x28, as gan_mnist.py) has a DCGAN."""
+    assert [image_size(d) for d in ("digits", "mnist", "cifar10", "stl10", "celeba")] == [32, 28, 32, 48, 64]
+    assert {image_size(d) for d in IMAGE_DATASETS} <= set(SIZES)
     with pytest.raises(ParameterError, match="dataset='svhn'"):
         image_size("svhn")
 
@@ -178,19 +157,13 @@ def test_run_image_on_cifar10_reaches_inception_score_and_fid(
     assert set(result.evals.columns) == {"step", "wall", "inception_score", "inception_score_std", "fid"}
     assert list(result.evals["step"]) == [0, 1]
     assert all(math.isfinite(v) for column in result.evals.columns.values() for v in column)
-    assert (result.evals["inception_score"] >= 1).all()
+    # IS >= 1 in exact arithmetic; a near-uniform random network reaches 1 - 1e-16 in float64
+    assert (result.evals["inception_score"] >= 1 - 1e-6).all()
     assert (
         len(list((tmp_path / ".cache" / "paperlib" / "fidelity").glob("paperlib-cifar10-train-32-*fid*")))
         == 1
     )
     assert result.generator(torch.zeros(2, 8)).shape == (2, 3, 32, 32)
-
-
-def test_run_calls_runs_different_functions_in_order() -> None:
-    calls = [(dict, {"a": 1}), (os.getpid, {}), (dict, {"b": 2})]
-    first, pid, last = run_calls(calls, workers=2)
-    assert first == {"a": 1} and last == {"b": 2} and pid != os.getpid()
-    assert run_calls(calls, workers=1)[1] == os.getpid()
 
 
 def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
@@ -212,6 +185,49 @@ def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
         expected = (trainer.critic(seen).mean() - trainer.critic(trainer.generator(noise)).mean()).item()
     assert trainer.evals["neg_critic_loss_train"][-1] == pytest.approx(expected, rel=1e-5)
     assert trainer.evals["neg_critic_loss_train"][-1] != trainer.evals["neg_critic_loss_validation"][-1]
+
+
+@pytest.mark.parametrize("clipping", [False, True], ids=["wgan-gp", "clipping"])
+def test_gan_mnist_networks_train_on_unit_range_images(clipping: bool) -> None:
+    """Figure 5b's set-up as gan_mnist.py: 28x28, a sigmoid generator on data in [0, 1]; batch norm
+    in both networks with clipping, in neither with the penalty. The critic sees [0, 1] images (the
+    same digits as the [-1, 1] set, mapped), the metric [-1, 1] images at 32x32."""
+    settings = dict(TINY_IMAGE_RUN, regularizer=WeightClipping(0.01)) if clipping else TINY_IMAGE_RUN
+    trainer = image_trainer(
+        "digits",
+        size=28,
+        output="sigmoid",
+        generator_batch_norm=clipping,
+        critic_norm="batch" if clipping else "none",
+        train_subset=16,
+        validation_images=8,
+        eval_samples=20,
+        **settings,
+    )
+    batch = trainer.data(8)
+    assert batch.shape == (8, 1, 28, 28) and batch.min() >= 0 and batch.max() <= 1
+    signed = image_dataset("digits", size=28)
+    first = trainer.data.dataset.indices[0]
+    assert torch.equal(trainer.data.dataset[0][0], (signed[first][0] + 1) / 2)
+    for net in (trainer.generator, trainer.critic):
+        assert any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in net.modules()) == clipping
+    assert isinstance(trainer.generator.head[-1], torch.nn.Sigmoid)
+    trainer.eval_every = 1
+    trainer.train(1)
+    assert 1 <= trainer.evals["digits_score"][-1] <= 10 and trainer.evals["digits_fd"][-1] > 0
+
+
+def test_image_options_that_do_not_apply_are_refused() -> None:
+    with pytest.raises(ParameterError, match="output='sigmoid' applies to architecture='dcgan' only"):
+        image_trainer("digits", architecture="resnet", output="sigmoid", **TINY_IMAGE_RUN)
+    with pytest.raises(ParameterError, match="size=28: the ResNet of appendix F is 32x32"):
+        image_trainer("digits", architecture="resnet", size=28, **TINY_IMAGE_RUN)
+    with pytest.raises(ParameterError, match="dequantize=True is for data in"):
+        image_trainer("digits", output="sigmoid", dequantize=True, **TINY_IMAGE_RUN)
+    with pytest.raises(ParameterError, match="size=40.*28, 32, 48, 64"):
+        image_trainer("digits", size=40, **TINY_IMAGE_RUN)
+    with pytest.raises(ParameterError, match="output='softmax'"):
+        image_trainer("digits", output="softmax", **TINY_IMAGE_RUN)
 
 
 @pytest.mark.parametrize(

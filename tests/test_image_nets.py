@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 from paperlib.config import ParameterError
 from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
+from paperlib.nets.text import TextCritic, TextGenerator
 from paperlib.penalties import gradient_norm
 
 DIM = 4  # narrow networks keep the tests fast on a busy CPU
@@ -26,7 +28,7 @@ def _has(module: nn.Module, kinds: type | tuple[type, ...]) -> bool:
     return any(isinstance(m, kinds) for m in module.modules())
 
 
-@pytest.mark.parametrize("size", [32, 48, 64])
+@pytest.mark.parametrize("size", [28, 32, 48, 64])
 @pytest.mark.parametrize("channels", [1, 3])
 def test_dcgan_shapes(size: int, channels: int) -> None:
     """G: (n, noise_dim) -> (n, channels, size, size) in [-1, 1]; D: images -> (n, 1)."""
@@ -41,6 +43,7 @@ def test_dcgan_shapes(size: int, channels: int) -> None:
 @pytest.mark.parametrize(
     ("size", "sizes", "widths"),
     [
+        (28, [4, 7, 14, 28], [4 * DIM, 2 * DIM, DIM, 3]),
         (32, [4, 8, 16, 32], [4 * DIM, 2 * DIM, DIM, 3]),
         (48, [6, 12, 24, 48], [4 * DIM, 2 * DIM, DIM, 3]),
         (64, [4, 8, 16, 32, 64], [8 * DIM, 4 * DIM, 2 * DIM, DIM, 3]),
@@ -58,17 +61,21 @@ def test_dcgan_generator_upsampling_chain(size: int, sizes: list[int], widths: l
     for hook in hooks:
         hook.remove()
     assert start.shape[1:] == (widths[0], sizes[0], sizes[0])
+    if size == 28:  # gan_mnist.py: the first deconv's 8x8 output is cropped to 7x7
+        assert shapes[0] == (widths[1], 8, 8)
+        shapes[0] = (widths[1], 7, 7)
+        assert g.blocks[0](start).shape[1:] == shapes[0]
     assert shapes == [(c, s, s) for c, s in zip(widths[1:], sizes[1:], strict=True)]
 
 
-@pytest.mark.parametrize("size", [32, 48, 64])
+@pytest.mark.parametrize("size", [28, 32, 48, 64])
 def test_dcgan_critic_downsampling_chain(size: int) -> None:
     """5x5 stride-2 convs halve the size down to the generator's start size, then one linear layer."""
     d = DCGANCritic(size, dim=DIM)
     x = torch.randn(2, 3, size, size)
     for block in d.blocks:
         x = block(x)
-    start = {32: 4, 48: 6, 64: 4}[size]
+    start = {28: 4, 32: 4, 48: 6, 64: 4}[size]
     assert x.shape[2:] == (start, start)
     assert d.head[1].in_features == x[0].numel()
 
@@ -137,6 +144,30 @@ def test_official_cifar_dcgan_parameter_counts() -> None:
     assert generator == 5_179_907 and critic == 4_114_689
     assert _count(DCGANGenerator()) == generator
     assert _count(DCGANCritic()) == critic
+
+
+def test_official_mnist_networks() -> None:
+    """gan_mnist.py at DIM=64: the batch norms of its clipping mode (BN1 per feature, BN2, BN3 in the
+    generator; BN2, BN3 in the critic), a sigmoid generator on 28x28 images, none of them with the
+    penalty; counts by hand."""
+    dim, z = 64, 128
+    conv = lambda c_in, c_out: 5 * 5 * c_in * c_out + c_out  # noqa: E731
+    generator = z * 4 * 4 * 4 * dim + 4 * 4 * 4 * dim
+    generator += conv(4 * dim, 2 * dim) + conv(2 * dim, dim) + conv(dim, 1)
+    critic = conv(1, dim) + conv(dim, 2 * dim) + conv(2 * dim, 4 * dim) + 4 * 4 * 4 * dim + 1
+    g_bn = 2 * (4 * 4 * 4 * dim + 2 * dim + dim)
+    d_bn = 2 * (2 * dim + 4 * dim)
+    clipped_g = DCGANGenerator(28, 1, dim, output="sigmoid")
+    clipped_d = DCGANCritic(28, 1, dim, norm="batch", for_penalty=False)
+    assert _count(clipped_g) == generator + g_bn == 1_562_753
+    assert _count(clipped_d) == critic + d_bn == 1_030_913
+    assert _count(DCGANGenerator(28, 1, dim, batch_norm=False, output="sigmoid")) == generator
+    assert _count(DCGANCritic(28, 1, dim)) == critic
+    x = clipped_g(torch.randn(64, z))
+    assert x.shape == (64, 1, 28, 28) and 0 < x.min() and x.max() < 1
+    assert DCGANGenerator(28, 1, DIM)(torch.randn(8, z)).min() < 0  # tanh by default
+    with pytest.raises(ParameterError, match="output='relu'.*'tanh', 'sigmoid'"):
+        DCGANGenerator(output="relu")
 
 
 def test_official_64x64_dcgan_parameter_counts() -> None:
@@ -209,8 +240,8 @@ def test_gradient_norm_on_image_critics(make: Callable[[], nn.Module], shape: tu
 
 @pytest.mark.parametrize("net", [DCGANGenerator, DCGANCritic])
 def test_bad_arguments_name_the_parameter(net: type[nn.Module]) -> None:
-    """A bad size lists 32, 48, 64; bad channels or width name their parameter."""
-    with pytest.raises(ParameterError, match="size=40.*32, 48, 64"):
+    """A bad size lists 28, 32, 48, 64; bad channels or width name their parameter."""
+    with pytest.raises(ParameterError, match="size=40.*28, 32, 48, 64"):
         net(40)
     with pytest.raises(ParameterError, match="channels"):
         net(32, 2)
@@ -226,3 +257,64 @@ def test_bad_norm_and_resnet_width() -> None:
         ResNetCritic(dim=0)
     with pytest.raises(ParameterError, match="noise_dim"):
         ResNetGenerator(noise_dim=0)
+
+
+def _tflib_std(layer: nn.Module, he: bool) -> float:
+    """tflib's standard deviation for ``layer``, written out from tflib/ops/{linear,conv1d,conv2d,deconv2d}.py
+    for the layer kinds the networks use (independently of paperlib.nets.layers)."""
+    if isinstance(layer, nn.Linear):
+        return (2 / (layer.in_features + layer.out_features)) ** 0.5  # initialization=None: Glorot
+    k = layer.kernel_size[0] ** (layer.weight.dim() - 2)
+    s = layer.stride[0] ** (layer.weight.dim() - 2)
+    if isinstance(layer, nn.ConvTranspose2d):
+        fan_in, fan_out = layer.in_channels * k / s, layer.out_channels * k
+    else:
+        fan_in, fan_out = layer.in_channels * k, layer.out_channels * k / s
+    return ((4 if he else 2) / (fan_in + fan_out)) ** 0.5
+
+
+def _glorot_layers(net: nn.Module) -> set[int]:
+    """ids of the layers the official code builds with he_init=False: gan_cifar_resnet.py's 1x1
+    shortcuts and its generator's output conv."""
+    layers = {id(m) for m in net.modules() if isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1)}
+    if isinstance(net, ResNetGenerator):
+        layers.add(id(net.head[2]))
+    return layers
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: DCGANGenerator(dim=32),
+        lambda: DCGANCritic(dim=32),
+        lambda: DCGANGenerator(28, 1, 32, output="sigmoid"),
+        lambda: DCGANCritic(64, dim=16, extra_layers=2),
+        lambda: ResNetGenerator(dim=32),
+        lambda: ResNetCritic(dim=32),
+        lambda: TextGenerator(30, dim=64),
+        lambda: TextCritic(30, dim=64),
+    ],
+    ids=["dcgan-g", "dcgan-d", "mnist-g", "dcgan64-d-deep", "resnet-g", "resnet-d", "text-g", "text-d"],
+)
+def test_networks_start_from_the_official_initialisation(make: Callable[[], nn.Module]) -> None:
+    """Every linear and conv layer: uniform weights with tflib's standard deviation (bounded by
+    std * sqrt(3)), zero biases. The empirical std of n uniform weights has a relative standard error
+    of about 0.45 / sqrt(n); a 5-sigma band, at least 1%, admits every layer and rejects PyTorch's
+    default init, which is 2-3 times smaller here (checked on the same layers below)."""
+    torch.manual_seed(0)
+    net = make()
+    glorot = _glorot_layers(net)
+    kinds = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)
+    layers = [m for m in net.modules() if isinstance(m, kinds)]
+    assert layers
+    for layer in layers:
+        w = layer.weight
+        std = _tflib_std(layer, he=id(layer) not in glorot)
+        tolerance = max(0.01, 5 * 0.45 / w.numel() ** 0.5)
+        assert w.std().item() == pytest.approx(std, rel=tolerance), layer
+        assert w.abs().max().item() <= std * 3**0.5 * (1 + 1e-6)
+        assert layer.bias is None or not layer.bias.any()
+        default = copy.deepcopy(layer)
+        default.reset_parameters()
+        if w.numel() >= 1000:  # the control: PyTorch's default is outside the band
+            assert abs(default.weight.std().item() / std - 1) > 3 * tolerance, layer

@@ -1,7 +1,9 @@
-"""DCGAN generators and critics for 32x32, 48x48 and 64x64 images, as in the official WGAN-GP code.
+"""DCGAN generators and critics for 28x28, 32x32, 48x48 and 64x64 images, as in the official WGAN-GP code.
 
 ``size=32`` is the network of ``gan_cifar.py`` (the CIFAR-10 DCGAN of WGAN-GP section 5.3, width
-``dim=128``; ``gan_mnist.py`` uses ``dim=64``). ``size=64`` is ``DCGANGenerator`` /
+``dim=128``). ``size=28`` is that of ``gan_mnist.py`` (``dim=64``; Figure 5b): the same layers on
+MNIST's 28x28 images, the generator's 8x8 map cropped to its first 7x7 after the first deconv, the
+critic's 7x7 map halved to 4x4 (TensorFlow's ``"SAME"`` rounds up). ``size=64`` is ``DCGANGenerator`` /
 ``DCGANDiscriminator`` of ``gan_64x64.py`` (the LSUN bedrooms baseline of section 5.2). ``size=48`` is
 the 32x32 network started at 6x6 instead of 4x4, for the 48x48 STL-10 experiments of the gradient
 layer paper (Nitanda & Suzuki 2018).
@@ -9,6 +11,7 @@ layer paper (Nitanda & Suzuki 2018).
 =====  =======  ==========================================  ==========================================
 size   start    generator channels (5x5 stride-2 deconvs)   critic channels (5x5 stride-2 convs)
 =====  =======  ==========================================  ==========================================
+28     4x4      4dim -> 2dim -> dim -> c   (4, 8>7, 14, 28) c -> dim -> 2dim -> 4dim  (14, 7, 4)
 32     4x4      4dim -> 2dim -> dim -> c   (4, 8, 16, 32)   c -> dim -> 2dim -> 4dim  (16, 8, 4)
 48     6x6      4dim -> 2dim -> dim -> c   (6, 12, 24, 48)  c -> dim -> 2dim -> 4dim  (24, 12, 6)
 64     4x4      8dim -> 4dim -> 2dim -> dim -> c            c -> dim -> 2dim -> 4dim -> 8dim
@@ -16,10 +19,11 @@ size   start    generator channels (5x5 stride-2 deconvs)   critic channels (5x5
 
 The generator maps ``noise_dim`` Gaussian noise through a linear layer to ``top x start x start``
 (``top`` the widest channel count), then batch norm and the activation after every layer but the
-last, which ends in ``tanh``. Where the first batch norm sits follows the official code: on the
+last, which ends in ``tanh`` (images in [-1, 1]) or, with ``output="sigmoid"``, in a sigmoid (images
+in [0, 1], as ``gan_mnist.py``). Where the first batch norm sits follows the official code: on the
 ``top * start * start`` features of the linear layer (one scale and shift per feature, tflib's
-``Batchnorm`` over axis 0) in ``gan_cifar.py``, per channel after the reshape in ``gan_64x64.py``.
-The critic has no batch norm; it ends in a linear layer on the flattened ``top x start x start`` map.
+``Batchnorm`` over axis 0) in ``gan_cifar.py`` and ``gan_mnist.py``, per channel after the reshape in
+``gan_64x64.py``. The critic ends in a linear layer on the flattened ``top x start x start`` map.
 
 Deeper variants (WGAN-GP Table 1 varies the depth of both networks over 4, 8, 12 and 20 layers,
 starting from this architecture, whose 32x32 networks have 4): ``extra_layers`` adds that many 3x3
@@ -31,8 +35,9 @@ placement is our choice.
 Padding: TensorFlow's ``"SAME"`` transposed conv with stride 2 exactly doubles the size, which is
 ``padding=2, output_padding=1`` for a 5x5 kernel; a 5x5 stride-2 ``"SAME"`` conv halves an even size,
 which is ``padding=2`` (TensorFlow pads 1 before and 2 after, PyTorch 2 on each side: same shapes
-and parameter counts, a one-pixel shift of the sampling grid). Weights keep PyTorch's default
-initialisation.
+and parameter counts, a one-pixel shift of the sampling grid). Weights start as the official
+``tflib`` layers' (:func:`~paperlib.nets.layers.tflib_init_`: He's in every conv and deconv,
+Glorot's in the linear layers, zero biases).
 """
 
 from __future__ import annotations
@@ -43,10 +48,11 @@ import torch
 from torch import nn
 
 from paperlib.config import ParameterError, check_bool, check_choice, check_int
-from paperlib.nets.layers import FullPrecisionLinear
+from paperlib.nets.layers import FullPrecisionLinear, tflib_init_
 from paperlib.nets.mlp import ACTIVATIONS, NORMS
 
-SIZES = (32, 48, 64)
+SIZES = (28, 32, 48, 64)
+OUTPUTS: dict[str, type[nn.Module]] = {"tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 CHANNELS = (1, 3)
 BATCH_NORM_PENALTY_MESSAGE = (
     "batch norm in a critic trained with a gradient penalty couples the samples of a batch; "
@@ -56,7 +62,7 @@ BATCH_NORM_PENALTY_MESSAGE = (
 
 def _layout(size: int, dim: int) -> tuple[int, list[int]]:
     """Spatial size of the smallest map and the channel counts from it up to ``dim``."""
-    start, n_resample = {32: (4, 3), 48: (6, 3), 64: (4, 4)}[size]
+    start, n_resample = {28: (4, 3), 32: (4, 3), 48: (6, 3), 64: (4, 4)}[size]
     return start, [dim * 2**k for k in reversed(range(n_resample))]
 
 
@@ -68,7 +74,7 @@ def _check_common(size: int, channels: int, dim: int) -> None:
 
 def base_depth(size: int) -> int:
     """Layers with weights of the networks without ``extra_layers``: the resampling convolutions and
-    the linear layer (4 at 32x32 and 48x48, 5 at 64x64)."""
+    the linear layer (4 at 28x28, 32x32 and 48x48, 5 at 64x64)."""
     return _layout(check_choice("size", size, SIZES), 1)[1].__len__() + 1
 
 
@@ -104,13 +110,14 @@ def _deconv(c_in: int, c_out: int) -> nn.ConvTranspose2d:
 
 
 class DCGANGenerator(nn.Module):
-    """Noise ``(n, noise_dim)`` to images ``(n, channels, size, size)`` in ``[-1, 1]``.
+    """Noise ``(n, noise_dim)`` to images ``(n, channels, size, size)``.
 
     ``self.project`` is the linear layer (with its batch norm and activation) up to the reshaped
-    ``start x start`` map, ``self.blocks`` the upsampling blocks (deconv, batch norm, activation),
-    ``self.head`` the last deconv and ``tanh``. ``batch_norm=False`` drops every batch norm (WGAN-GP
-    Table 1 varies it); ``activation`` is one of :data:`paperlib.nets.mlp.ACTIVATIONS`;
-    ``extra_layers`` deepens the network (see the module).
+    ``start x start`` map, ``self.blocks`` the upsampling blocks (deconv, batch norm, activation; at
+    ``size=28`` the first ends in the crop to 7x7), ``self.head`` the last deconv and ``output``
+    (``"tanh"``: images in [-1, 1]; ``"sigmoid"``: in [0, 1]). ``batch_norm=False`` drops every batch
+    norm (WGAN-GP Table 1 varies it; ``gan_mnist.py`` has none with the penalty); ``activation`` is one
+    of :data:`paperlib.nets.mlp.ACTIVATIONS`; ``extra_layers`` deepens the network (see the module).
     """
 
     def __init__(
@@ -122,10 +129,12 @@ class DCGANGenerator(nn.Module):
         batch_norm: bool = True,
         activation: str = "relu",
         extra_layers: int = 0,
+        output: str = "tanh",
     ) -> None:
         super().__init__()
         _check_common(size, channels, dim)
         check_int("noise_dim", noise_dim, 1)
+        check_choice("output", output, OUTPUTS)
         check_bool("batch_norm", batch_norm)
         check_choice("activation", activation, ACTIVATIONS)
         self.size, self.channels, self.noise_dim = size, channels, noise_dim
@@ -147,9 +156,12 @@ class DCGANGenerator(nn.Module):
         blocks = []
         for k, (c_in, c_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
             layers: list[nn.Module] = [_deconv(c_in, c_out), *norm(c_out), ACTIVATIONS[activation]()]
+            if size == 28 and k == 0:  # gan_mnist.py: output[:, :, :7, :7]
+                layers.append(nn.ZeroPad2d((0, -1, 0, -1)))
             blocks.append(nn.Sequential(*layers, *_extra(extra[k + 1], c_out, norm, activation)))
         self.blocks = nn.ModuleList(blocks)
-        self.head = nn.Sequential(_deconv(widths[-1], channels), nn.Tanh())
+        self.head = nn.Sequential(_deconv(widths[-1], channels), OUTPUTS[output]())
+        tflib_init_(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = self.project(z)
@@ -209,6 +221,7 @@ class DCGANCritic(nn.Module):
             blocks.append(nn.Sequential(*layers, *_extra(extra[k], c_out, norm_layers, activation)))
         self.blocks = nn.ModuleList(blocks)
         self.head = nn.Sequential(nn.Flatten(), FullPrecisionLinear(widths[-1] * start * start, 1))
+        tflib_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

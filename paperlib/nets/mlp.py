@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from paperlib.config import check_choice, check_int
-from paperlib.nets.layers import FullPrecisionLinear
+from paperlib.nets.layers import FullPrecisionLinear, tflib_init_
 
 
 class SmoothELU(nn.Module):
@@ -75,11 +75,8 @@ class MLP(nn.Module):
         self.blocks = nn.ModuleList(blocks)
         self.head = FullPrecisionLinear(dims[-1], out_dim)
         if init == "official":
-            for block in self.blocks:
-                nn.init.kaiming_uniform_(block[0].weight, nonlinearity="relu")  # 'he': bound sqrt(6 / fan_in)
-                nn.init.zeros_(block[0].bias)
-            nn.init.xavier_uniform_(self.head.weight)  # Glorot: bound sqrt(6 / (fan_in + fan_out))
-            nn.init.zeros_(self.head.bias)
+            tflib_init_(self.blocks, linear="he")
+            tflib_init_(self.head)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

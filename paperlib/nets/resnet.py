@@ -32,7 +32,10 @@ Details from the official code: the generator ends in batch norm and ReLU before
 the critic's first block is ``OptimizedResBlockDisc1`` (conv, ReLU, conv, mean pool, without the
 leading activation, since its input is the image; shortcut mean pool then 1x1 conv); a block that
 resamples or changes the width has a 1x1-conv shortcut (upsample then conv, or conv then mean
-pool), the others the identity; every conv has a bias.
+pool), the others the identity; every conv has a bias. Weights start as the official ``tflib``
+layers' (:func:`~paperlib.nets.layers.tflib_init_`): He's in the 3x3 convs, Glorot's in the 1x1
+shortcuts and the generator's output conv (``he_init=False`` there) and in the linear layers, zero
+biases.
 
 Difference from the official code: ``gan_cifar_resnet.py`` upsamples *before the first* conv of an
 'up' block (its ``UpsampleConv``), so that conv runs at the high resolution. Here the paper's text
@@ -46,7 +49,7 @@ import torch
 from torch import nn
 
 from paperlib.config import check_choice, check_int
-from paperlib.nets.layers import FullPrecisionLinear
+from paperlib.nets.layers import FullPrecisionLinear, tflib_init_
 
 RESAMPLES = (None, "up", "down")
 
@@ -92,6 +95,8 @@ class ResidualBlock(nn.Module):
             self.shortcut = nn.Sequential(
                 *_upsample(resample), nn.Conv2d(c_in, c_out, 1), *_downsample(resample)
             )
+        tflib_init_(self.residual)
+        tflib_init_(self.shortcut, he=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.shortcut(x) + self.residual(x)
@@ -113,6 +118,8 @@ class FirstCriticBlock(nn.Module):
             nn.AvgPool2d(2),
         )
         self.shortcut = nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(c_in, c_out, 1))
+        tflib_init_(self.residual)
+        tflib_init_(self.shortcut, he=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.shortcut(x) + self.residual(x)
@@ -137,6 +144,8 @@ class ResNetGenerator(nn.Module):
         self.head = nn.Sequential(
             nn.BatchNorm2d(dim), nn.ReLU(), nn.Conv2d(dim, channels, 3, padding=1), nn.Tanh()
         )
+        tflib_init_(self.project)
+        tflib_init_(self.head, he=False)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = self.project(z)
@@ -167,6 +176,7 @@ class ResNetCritic(nn.Module):
         self.head = nn.Sequential(
             nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), FullPrecisionLinear(dim, 1)
         )
+        tflib_init_(self.head)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for block in self.blocks:

@@ -7,7 +7,9 @@ with kernel-5 "same" convolutions. The generator maps 128-d noise through a line
 its samples are ``(n, seq_len, vocabulary)`` probability vectors, which the critic reads like
 the one-hot real lines (the penalty interpolates between the two). The critic maps the
 one-hot input through a 1x1 convolution to ``dim`` channels, the blocks, and a linear layer on
-the flattened ``(dim, seq_len)`` map.
+the flattened ``(dim, seq_len)`` map. Weights start as the official ``tflib`` layers'
+(:func:`~paperlib.nets.layers.tflib_init_`): He's in every convolution, Glorot's in the linear
+layers, zero biases.
 
 ``batch_norm=True`` puts a batch norm before each ReLU of the generator's blocks; FOGAN (section 7.2)
 reports batch norm in its language generator but not where, so this placement is our choice.
@@ -19,7 +21,7 @@ import torch
 from torch import nn
 
 from paperlib.config import check_bool, check_int
-from paperlib.nets.layers import FullPrecisionLinear
+from paperlib.nets.layers import FullPrecisionLinear, tflib_init_
 
 BLOCKS = 5
 RESIDUAL_SCALE = 0.3
@@ -66,6 +68,7 @@ class TextGenerator(nn.Module):
             *(ResidualBlock1d(dim, check_bool("batch_norm", batch_norm)) for _ in range(BLOCKS))
         )
         self.head = nn.Conv1d(dim, vocab_size, 1)
+        tflib_init_(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         logits = self.head(self.blocks(self.project(z)))  # (n, vocab, seq_len)
@@ -81,6 +84,7 @@ class TextCritic(nn.Module):
         self.embed = nn.Conv1d(vocab_size, dim, 1)
         self.blocks = nn.Sequential(*(ResidualBlock1d(dim) for _ in range(BLOCKS)))
         self.head = nn.Sequential(nn.Flatten(), FullPrecisionLinear(dim * seq_len, 1))
+        tflib_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.blocks(self.embed(x.transpose(1, 2))))

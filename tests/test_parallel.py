@@ -1,0 +1,38 @@
+"""Independent calls in worker processes (paperlib.parallel): order, processes, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from paperlib import run_calls, run_many, start_calls
+
+
+def test_run_many_keeps_job_order_in_one_process_and_in_several() -> None:
+    jobs = [{"a": k} for k in range(5)]
+    assert run_many(dict, jobs, workers=1) == jobs
+    assert run_many(dict, jobs, workers=2) == jobs
+
+
+def test_run_many_uses_other_processes_when_asked() -> None:
+    pids = run_many(os.getpid, [{}, {}, {}], workers=2)
+    assert os.getpid() not in pids
+    assert run_many(os.getpid, [{}], workers=1) == [os.getpid()]
+
+
+def test_start_calls_returns_futures_in_order_and_errors_at_their_result() -> None:
+    here = start_calls([(dict, {"a": 1}), (os.getpid, {})], workers=1)
+    assert all(f.done() for f in here) and [f.result() for f in here] == [{"a": 1}, os.getpid()]
+    there = start_calls([(dict, {"b": 2}), (os.getpid, {}), (json.loads, {"s": "not json"})], workers=2)
+    assert there[0].result() == {"b": 2} and there[1].result() != os.getpid()
+    with pytest.raises(json.JSONDecodeError):
+        there[2].result()
+
+
+def test_run_calls_runs_different_functions_in_order() -> None:
+    calls = [(dict, {"a": 1}), (os.getpid, {}), (dict, {"b": 2})]
+    first, pid, last = run_calls(calls, workers=2)
+    assert first == {"a": 1} and last == {"b": 2} and pid != os.getpid()
+    assert run_calls(calls, workers=1)[1] == os.getpid()
