@@ -36,7 +36,8 @@ seeds: $(STAMP)
 	for k in $(SEEDS); do \
 	  $(BIN)/papermill nbs/$(CHAPTER).ipynb runs/seeds/$(CHAPTER)-seed$$k.ipynb --cwd nbs -p seed $$k -p check False || exit 1; \
 	done
-	$(BIN)/python -m paperlib.seeds $(CHAPTER) $(foreach k,$(SEEDS),runs/seeds/$(CHAPTER)-seed$(k).ipynb)
+	$(BIN)/python -c 'import sys, paperlib; paperlib.record_seeds(sys.argv[1], sys.argv[2:])' \
+	  $(CHAPTER) $(foreach k,$(SEEDS),runs/seeds/$(CHAPTER)-seed$(k).ipynb)
 	@echo "recorded in results/$(CHAPTER)/cpu-seeds.json"
 
 clean:

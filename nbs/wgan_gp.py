@@ -890,7 +890,7 @@ if check:
 # What the run above measured (the printed table is regenerated on every execution; the asserts
 # encode only what held over the seeds we tried, see below):
 #
-# * Per iteration the penalty costs 1.9–2.1 times as much as clipping (seeds 0–3, two runs at a
+# * Per iteration the penalty costs 1.9–2.2 times as much as clipping (seeds 0–3, two runs at a
 #   time on two cores, printed above for this execution): it needs the second backward pass
 #   through the critic. This is a cost, not a claim, and is not asserted.
 # * After `steps` iterations the penalised generator is closer to the data than the clipped one,
@@ -1064,7 +1064,7 @@ plt.close(fig)
 # * Adam ended below RMSProp in every seed, at 0.11–0.28 of its distance, so at CPU scale "using
 #   Adam further improves performance" holds (asserted: below 0.8). Part of RMSProp's gap is its
 #   slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
-# * Per iteration the DCGAN is 4.6–5.0 times cheaper (one discriminator update instead of five)
+# * Per iteration the DCGAN is 4.4–4.7 times cheaper (one discriminator update instead of five)
 #   and after its 150 iterations ends between WGAN-GP and clipping, behind both penalised runs.
 #   Over wall-clock time the paper found WGAN-GP "converges more slowly (in wall-clock time) than
 #   DCGAN" (section 5.3); at this scale the DCGAN has not converged after its 2 s, so runs this
@@ -1309,7 +1309,7 @@ plt.close(fig)
 # batch-normalised generator starts from the official He initialisation), and 25 iterations are
 # too few to tell training from that spread, so we assert nothing here; the class score rose in
 # every seed, by 0.35–2.74. The data are dequantized as in the official `gan_cifar_resnet.py`
-# (uniform noise of one 8-bit level). One ResNet iteration costs 3.6–5.4 penalised DCGAN iterations
+# (uniform noise of one 8-bit level). One ResNet iteration costs 3.9–4.3 penalised DCGAN iterations
 # here. Whether it ends better, as in Table 3, only the full-scale run can tell.
 
 # %% [markdown]

@@ -6,14 +6,12 @@ evidence: from notebooks executed by papermill with ``-p seed k`` (``make seeds`
 (tables included), grouped by the
 chapter's sections (its level-2 headings), and for each execution its parameters and duration,
 with the commit, device and date. :func:`seed_printouts` gives them back for the chapter to show.
-Run as ``python -m paperlib.seeds CHAPTER NOTEBOOK...``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -107,8 +105,3 @@ def seed_printouts(chapter: str, skip: Sequence[str] = (), root: Path | None = N
             lines += [f"[seed {seed}] {line}" for line in run["printed"].get(section, [])]
     return "\n".join(lines)
 
-
-if __name__ == "__main__":
-    if len(sys.argv) < 3:
-        sys.exit("usage: python -m paperlib.seeds CHAPTER EXECUTED_NOTEBOOK...")
-    record_seeds(sys.argv[1], sys.argv[2:])
