@@ -29,9 +29,11 @@ test: $(STAMP)
 
 # A chapter executed with each of SEEDS at its defaults (asserts off), every line it printed
 # recorded in results/CHAPTER/cpu-seeds.json: the values behind the ranges its text quotes.
+# Refused with uncommitted changes to tracked files, so that the recorded commit is the code that ran.
 CHAPTER ?= wgan_gp
 SEEDS   ?= 0 1 2 3
 seeds: $(STAMP)
+	@git diff --quiet HEAD -- || { echo "make seeds: commit first; the record names the commit it ran"; exit 1; }
 	mkdir -p runs/seeds
 	for k in $(SEEDS); do \
 	  $(BIN)/papermill nbs/$(CHAPTER).ipynb runs/seeds/$(CHAPTER)-seed$$k.ipynb --cwd nbs -p seed $$k -p check False || exit 1; \

@@ -16,7 +16,7 @@ optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Train
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,8 +208,11 @@ def image_trainer(
     that many images of the split only (a seeded random choice; the paper: 1,000 MNIST digits),
     and with ``validation_images`` > 0 every evaluation also records the negative critic loss
     (objective plus penalty, as the official ``gan_mnist.py`` reports it) on that many training
-    images, ``neg_critic_loss_train``, and on as many held-out images of the same split,
-    ``neg_critic_loss_validation``, against the same generated batch. Other keywords go to
+    images, ``neg_critic_loss_train``, on as many held-out images of the same split,
+    ``neg_critic_loss_validation``, and on as many other held-out images, ``neg_critic_loss_unseen``,
+    all against the same generated batch. The last is the null comparison: validation minus unseen
+    is the difference two sets the critic never saw show by chance, against which train minus
+    validation (overfitting) is read. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
     if not isinstance(architecture, Architecture):
@@ -240,10 +243,10 @@ def image_trainer(
         real = _UnitRange(real)
     train_set: Dataset = real
     if train_subset:
-        if train_subset + validation_images > len(real):
+        if train_subset + 2 * validation_images > len(real):
             raise ParameterError(
-                f"train_subset={train_subset} plus validation_images={validation_images} must be at most "
-                f"the {len(real)} images of {dataset!r}"
+                f"train_subset={train_subset} plus twice validation_images={validation_images} (two "
+                f"held-out sets) must be at most the {len(real)} images of {dataset!r}"
             )
         if validation_images > train_subset:
             raise ParameterError(
@@ -252,8 +255,13 @@ def image_trainer(
             )
         order = np.random.RandomState(seed).permutation(len(real))
         train_set = Subset(real, order[:train_subset].tolist())
-        held_out = torch.stack([real[i][0] for i in order[train_subset : train_subset + validation_images]])
-        seen = torch.stack([train_set[i][0] for i in range(validation_images)])
+        held_out = order[train_subset:]
+        splits = {
+            "train": [train_set[i][0] for i in range(validation_images)],
+            "validation": [real[i][0] for i in held_out[:validation_images]],
+            "unseen": [real[i][0] for i in held_out[validation_images : 2 * validation_images]],
+        }
+        compared = {name: torch.stack(images) for name, images in splits.items()}
     elif validation_images:
         raise ParameterError(
             "validation_images > 0 needs train_subset > 0 (held-out images come from the rest)"
@@ -292,7 +300,7 @@ def image_trainer(
     def evaluate(trainer: Trainer) -> dict[str, float]:
         if not validation_images:
             return quality(trainer)
-        return quality(trainer) | critic_losses(trainer, seen, held_out, seed)
+        return quality(trainer) | critic_losses(trainer, compared, seed)
 
     penalty = isinstance(trainer_kwargs.get("regularizer"), GradientPenalty)
     generator: nn.Module
@@ -323,19 +331,21 @@ def image_trainer(
     )
 
 
-def critic_losses(
-    trainer: Trainer, train: torch.Tensor, validation: torch.Tensor, seed: int
-) -> dict[str, float]:
-    """Negative critic loss (objective plus penalty) on training and on held-out images, each against
-    the same ``len(train)`` generated images from noise seeded by ``seed`` (WGAN-GP Figure 5b). The
-    penalty's random interpolation is seeded too, so both see the same draws."""
-    noise = torch.randn(len(train), *trainer.noise_shape, generator=torch.Generator().manual_seed(seed))
+def critic_losses(trainer: Trainer, images: Mapping[str, torch.Tensor], seed: int) -> dict[str, float]:
+    """Negative critic loss (objective plus penalty) on each named set of ``images``, all of one size
+    ``n``, each against the same ``n`` generated images from noise seeded by ``seed``
+    (``neg_critic_loss_<name>``; WGAN-GP Figure 5b). The penalty's random interpolation is seeded
+    too, so every set sees the same draws."""
+    sizes = {len(batch) for batch in images.values()}
+    if len(sizes) != 1:
+        raise ParameterError(f"the image sets must be equally large, got sizes {sorted(sizes)}")
+    noise = torch.randn(sizes.pop(), *trainer.noise_shape, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
         fake = trainer.generator(noise.to(trainer.device))
     losses = {}
-    for name, images in (("train", train), ("validation", validation)):
+    for name, batch in images.items():
         torch.manual_seed(seed)
-        loss = trainer.critic_loss(images.to(trainer.device), fake)[0]
+        loss = trainer.critic_loss(batch.to(trainer.device), fake)[0]
         losses[f"neg_critic_loss_{name}"] = -loss.item()
     return losses
 

@@ -21,13 +21,16 @@ from paperlib.config import ParameterError
 from paperlib.report import describe_device, provenance, results_root, write_json_atomically
 
 RECORD = "cpu-seeds.json"
+SECTION = "Seed record"
+"""The heading of the chapter section that shows the record; its own printout is never recorded."""
 NOT_RECORDED = "no seed record yet (make seeds CHAPTER={chapter})"
 
 
 def section_printouts(notebook: str | os.PathLike) -> dict[str, list[str]]:
     """The text the code cells of an executed notebook showed (printed lines, displayed tables and
     values; not warnings or figures), by section: the text of the last level-2 heading (``## ...``)
-    above the cell, or ``""`` before the first."""
+    above the cell, or ``""`` before the first. The section :data:`SECTION` is left out: it shows an
+    earlier record, which recording again would nest in the new one."""
     cells = json.loads(Path(notebook).read_text())["cells"]
     section, printed = "", {}
     for cell in cells:
@@ -38,7 +41,7 @@ def section_printouts(notebook: str | os.PathLike) -> dict[str, list[str]]:
         elif cell["cell_type"] == "code":
             for output in cell.get("outputs", []):
                 text = _text(output)
-                if text is not None:
+                if text is not None and section != SECTION:
                     printed.setdefault(section, []).extend(text.splitlines())
     return printed
 
@@ -104,4 +107,3 @@ def seed_printouts(chapter: str, skip: Sequence[str] = (), root: Path | None = N
         for seed, run in record["seeds"].items():
             lines += [f"[seed {seed}] {line}" for line in run["printed"].get(section, [])]
     return "\n".join(lines)
-

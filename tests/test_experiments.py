@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from fakes import accept_fake_cifar, save_random_inception_weights, write_cifar
@@ -167,6 +168,8 @@ def test_run_image_on_cifar10_reaches_inception_score_and_fid(
 
 
 def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
+    """Figure 5b's three sets: training images, held-out ones, and other held-out ones (the null
+    comparison), disjoint, each scored against the same generated batch."""
     trainer = image_trainer(
         "digits",
         train_subset=40,
@@ -177,14 +180,21 @@ def test_train_subset_and_critic_losses_on_seen_and_held_out_images() -> None:
     assert len(trainer.data.dataset) == 40
     trainer.eval_every = 1
     trainer.train(1)
-    assert {"neg_critic_loss_train", "neg_critic_loss_validation", "digits_fd"} <= set(trainer.evals.columns)
+    splits = ("train", "validation", "unseen")
+    assert {f"neg_critic_loss_{s}" for s in splits} | {"digits_fd"} <= set(trainer.evals.columns)
     # without a penalty the negative critic loss is E[D(real)] - E[D(fake)]: recompute it directly
-    seen = torch.stack([trainer.data.dataset[i][0] for i in range(16)])
+    order = np.random.RandomState(0).permutation(1797)
+    indices = {"train": order[:16], "validation": order[40:56], "unseen": order[56:72]}
+    assert trainer.data.dataset.indices[:16] == indices["train"].tolist()
+    real = image_dataset("digits")
     noise = torch.randn(16, 8, generator=torch.Generator().manual_seed(0))
     with torch.no_grad():
-        expected = (trainer.critic(seen).mean() - trainer.critic(trainer.generator(noise)).mean()).item()
-    assert trainer.evals["neg_critic_loss_train"][-1] == pytest.approx(expected, rel=1e-5)
-    assert trainer.evals["neg_critic_loss_train"][-1] != trainer.evals["neg_critic_loss_validation"][-1]
+        fake_score = trainer.critic(trainer.generator(noise)).mean()
+        for split in splits:
+            images = torch.stack([real[i][0] for i in indices[split]])
+            expected = (trainer.critic(images).mean() - fake_score).item()
+            assert trainer.evals[f"neg_critic_loss_{split}"][-1] == pytest.approx(expected, rel=1e-5), split
+    assert len({trainer.evals[f"neg_critic_loss_{s}"][-1] for s in splits}) == 3
 
 
 @pytest.mark.parametrize("clipping", [False, True], ids=["wgan-gp", "clipping"])
@@ -234,7 +244,7 @@ def test_image_options_that_do_not_apply_are_refused() -> None:
     "subset, validation, phrase",
     [
         (0, 10, "needs train_subset"),
-        (1790, 10, "at most the 1797 images"),
+        (1780, 10, "plus twice validation_images=10 .* at most the 1797 images"),
         (8, 16, "validation_images=16 must be at most train_subset=8"),  # crashed at evaluation before
     ],
 )

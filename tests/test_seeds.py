@@ -13,7 +13,7 @@ from paperlib.seeds import record_seeds, section_printouts, seed_printouts
 
 def _executed(path: Path, seed: int | None, *, chapter: str = "wgan_gp", failed: bool = False) -> Path:
     """A notebook as papermill leaves it: two sections, printed lines, a warning on stderr, a figure,
-    a displayed table and a cell's value."""
+    a displayed table and a cell's value; last, the section showing an earlier seed record."""
 
     def code(*outputs: dict) -> dict:
         return {"cell_type": "code", "source": ["x = 1"], "outputs": list(outputs), "metadata": {}}
@@ -30,6 +30,8 @@ def _executed(path: Path, seed: int | None, *, chapter: str = "wgan_gp", failed:
         code({"output_type": "execute_result", "data": {"text/plain": ["0.25"]}, "execution_count": 3}),
         {"cell_type": "markdown", "source": ["## 5. Second"], "metadata": {}},
         code(out("stdout", "last\n")),
+        {"cell_type": "markdown", "source": ["(label)=\n", "## Seed record\n"], "metadata": {}},
+        code(out("stdout", "an earlier record\n")),
     ]
     parameters = {} if seed is None else {"seed": seed, "check": False}
     papermill = {"parameters": parameters, "input_path": f"nbs/{chapter}.ipynb", "duration": 12.5}
@@ -39,6 +41,7 @@ def _executed(path: Path, seed: int | None, *, chapter: str = "wgan_gp", failed:
 
 
 def test_printouts_are_grouped_by_level_two_heading(tmp_path: Path) -> None:
+    """The seed-record section's own printout is left out (recording it would nest records)."""
     assert section_printouts(_executed(tmp_path / "a.ipynb", 3)) == {
         "": ["device: cpu"],
         "4. First": ["W1 3.5", "ratio 2", "| a |", "|---|", "0.25"],

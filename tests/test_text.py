@@ -201,6 +201,22 @@ def _write_shards(root: Path, shards: dict[int, list[str]]) -> Path:
     return folder
 
 
+def test_independent_character_baselines() -> None:
+    """Lines of independent characters: with the corpus's frequencies their 1-gram JSD to the corpus
+    is near 0 (sampling noise only: 20,480 draws) but their 2-gram JSD is far above real lines'; drawn
+    uniformly, even their 1-gram JSD is large. Seeded: the same call gives the same lines."""
+    corpus = text_corpus("sentences")
+    lines = corpus.independent_lines(640, seed=3)
+    assert lines.shape == (640, corpus.seq_len) and torch.equal(lines, corpus.independent_lines(640, seed=3))
+    jsd = {f: ngram_jsds(corpus.independent_lines(640, 0, f), corpus.indices, corpus.vocab_size, (1, 2))
+           for f in ("corpus", "uniform")}  # fmt: skip
+    real = ngram_jsds(corpus.indices[:640], corpus.indices, corpus.vocab_size, (1, 2))
+    assert jsd["corpus"]["jsd1"] < 0.01 < 0.2 < jsd["uniform"]["jsd1"]
+    assert jsd["corpus"]["jsd2"] > 0.1 > real["jsd2"]
+    with pytest.raises(ParameterError, match="frequencies='zipf'"):
+        corpus.independent_lines(4, 0, "zipf")
+
+
 def test_billion_word_reads_shards_in_order(tmp_path: Path) -> None:
     _write_shards(tmp_path, {1: ["The cat sat .", "A dog ran ."], 2: ["Prices rose 3 % on Monday .", "x"]})
     corpus = text_corpus("billion_word", root=tmp_path, max_lines=3, seq_len=8)

@@ -89,6 +89,22 @@ class CharCorpus:
         """The lines as a dataset of ``(one-hot (seq_len, vocabulary) float tensor, 0)`` pairs."""
         return _OneHotLines(self.indices, self.vocab_size)
 
+    def independent_lines(self, n: int, seed: int, frequencies: str = "corpus") -> torch.Tensor:
+        """``n`` lines of independent characters, the baselines a language GAN's n-gram scores are read
+        against: each character drawn from the corpus's character frequencies (``"corpus"``: right
+        1-gram statistics, no sequence structure) or uniformly from the vocabulary (``"uniform"``),
+        by a generator seeded with ``seed``. Returns ``(n, seq_len)`` indices."""
+        check_int("n", n, 1)
+        check_choice("frequencies", frequencies, ("corpus", "uniform"))
+        if frequencies == "corpus":
+            weights = torch.bincount(self.indices.reshape(-1), minlength=self.vocab_size).double()
+        else:
+            weights = torch.ones(self.vocab_size, dtype=torch.double)
+        draws = torch.multinomial(
+            weights, n * self.seq_len, replacement=True, generator=torch.Generator().manual_seed(seed)
+        )
+        return draws.reshape(n, self.seq_len)
+
 
 class _OneHotLines(Dataset):
     def __init__(self, indices: torch.Tensor, vocab_size: int) -> None:
