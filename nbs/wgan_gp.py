@@ -142,6 +142,17 @@ pl.check_bool("check", check)
 RECORDS = ("toy", "images", "archs", "resnet", "text", "overfit")
 pl.check_choice("record", record, ("none", *RECORDS, "all"))
 dev = pl.resolve_device(device)
+# Everything the chosen experiments need, checked before any of them starts: folders to write,
+# data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
+pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "wgan_gp")
+if record != "none":
+    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
+image_sets = {dataset, arch_dataset, resnet_dataset, overfit_dataset} - {"digits"}
+for name in sorted(image_sets):
+    pl.image_dataset(name, root=data_root or None, root_name="the notebook parameter data_root")
+if image_sets:
+    pl.inception_weights_path()
+pl.text_corpus(text_dataset, max_lines=1, root=data_root or None)
 toy_datasets = list(pl.TOY_DATASETS) if toy_dataset == "all" else [toy_dataset]
 seed_list = [seed + k for k in range(seeds)]
 chapter_start = time.perf_counter()

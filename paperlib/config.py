@@ -6,6 +6,7 @@ bad value fails at once with a message that names the parameter and what it may 
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import re
@@ -40,14 +41,25 @@ def check_int(name: str, value: Any, minimum: int = 0) -> int:
 
 
 def check_float(name: str, value: Any, minimum: float = 0.0, inclusive: bool = True) -> float:
-    """Return ``value`` as a float if it is a real number above ``minimum``, else raise."""
+    """Return ``value`` as a float if it is a finite real number above ``minimum``, else raise
+    (``inf`` and ``nan`` are refused: a penalty weight or learning rate of ``inf`` trains nothing)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ParameterError(f"{name}={value!r} must be a number")
+    if not math.isfinite(value):
+        raise ParameterError(f"{name}={value!r} must be a finite number")
     ok = value >= minimum if inclusive else value > minimum
     if not ok:
         op = ">=" if inclusive else ">"
         raise ParameterError(f"{name}={value!r} must be a number {op} {minimum}")
     return float(value)
+
+
+def check_finite(name: str, values: torch.Tensor | np.ndarray) -> None:
+    """Raise ``ValueError`` naming ``name`` if ``values`` hold a NaN or an infinity: a metric of a
+    diverged run is never a number (POT, for one, returns 0.0 for NaN samples)."""
+    finite = torch.isfinite(values).all() if isinstance(values, torch.Tensor) else np.isfinite(values).all()
+    if not finite:
+        raise ValueError(f"{name} contain NaN or infinite values: the run that produced them diverged")
 
 
 def check_bool(name: str, value: Any) -> bool:
@@ -101,16 +113,34 @@ def project_root() -> Path:
     return here if (here / "pyproject.toml").exists() else Path.cwd()
 
 
-def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
-    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run, created if missing.
-
-    A relative ``out_dir`` is taken relative to :func:`project_root`.
-    """
+def out_root(out_dir: str | os.PathLike) -> Path:
+    """The folder ``out_dir`` of the run folders; a relative one is taken relative to
+    :func:`project_root`, wherever the notebook runs."""
     base = Path(out_dir).expanduser()
-    if not base.is_absolute():
-        base = project_root() / base
-    path = base / chapter / experiment
+    return base if base.is_absolute() else project_root() / base
+
+
+def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
+    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run (:func:`out_root`), created if missing."""
+    path = out_root(out_dir) / chapter / experiment
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def check_writable_folder(name: str, folder: str | os.PathLike) -> Path:
+    """``folder`` (created if missing), once a file could be written there; else a
+    :class:`ParameterError` naming the setting ``name`` that chose it, before any work is done."""
+    path = Path(folder).expanduser()
+    probe = path / f".paperlib-write-test-{os.getpid()}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ParameterError(
+            f"{name}: cannot write to {path} ({type(error).__name__}: {error.strerror or error}); "
+            "choose a folder this user can write to"
+        ) from None
     return path
 
 

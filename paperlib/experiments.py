@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import Dataset, Subset
 
-from paperlib.config import ParameterError, check_bool, check_choice, check_int, seed_everything
+from paperlib.config import ParameterError, check_bool, check_choice, check_finite, check_int, seed_everything
 from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
@@ -83,12 +83,22 @@ def toy_trainer(
     else:
         generator = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
         trainer_kwargs["generator_steps"] = 0
+    setup = dict(
+        experiment="toy",
+        dataset=dataset,
+        seed=seed,
+        width=width,
+        depth=depth,
+        eval_samples=eval_samples,
+        fixed_generator_std=fixed_generator_std,
+    )
     return Trainer(
         generator,
         toy_critic(depth, width),
         ToySampler(dataset, seed, device),
         evaluate=evaluate,
         device=device,
+        setup=setup,
         **trainer_kwargs,
     )
 
@@ -317,6 +327,22 @@ def image_trainer(
     else:
         generator = ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
         critic = ResNetCritic(dim=dim, channels=channels)
+    setup = dict(
+        experiment="image",
+        dataset=dataset,
+        seed=seed,
+        architecture=architecture if isinstance(architecture, str) else repr(architecture),
+        dim=dim,
+        noise_dim=noise_dim,
+        critic_norm=critic_norm,
+        size=size,
+        generator_batch_norm=generator_batch_norm,
+        output=output,
+        eval_samples=eval_samples,
+        train_subset=train_subset,
+        validation_images=validation_images,
+        dequantize=dequantize,
+    )
     return Trainer(
         generator,
         critic,
@@ -327,6 +353,7 @@ def image_trainer(
         noise_shape=(noise_dim,),
         evaluate=evaluate,
         device=device,
+        setup=setup,
         **trainer_kwargs,
     )
 
@@ -389,11 +416,22 @@ def text_trainer(
 
     def evaluate(trainer: Trainer) -> dict[str, float]:
         with torch.no_grad():
-            samples = torch.cat(
-                [trainer.generator(z.to(trainer.device)).argmax(-1).cpu() for z in noise.split(640)]
-            )
-        return reference.jsds(samples)
+            distributions = [trainer.generator(z.to(trainer.device)) for z in noise.split(640)]
+        for batch in distributions:  # argmax would turn NaN into a character: refuse it instead
+            check_finite("generated character distributions", batch)
+        return reference.jsds(torch.cat([batch.argmax(-1).cpu() for batch in distributions]))
 
+    setup = dict(
+        experiment="text",
+        dataset=dataset,
+        seed=seed,
+        dim=dim,
+        seq_len=seq_len,
+        max_lines=max_lines,
+        batch_norm=batch_norm,
+        eval_samples=eval_samples,
+        jsd_orders=list(jsd_orders),
+    )
     return Trainer(
         TextGenerator(corpus.vocab_size, dim, seq_len, batch_norm=batch_norm),
         TextCritic(corpus.vocab_size, dim, seq_len),
@@ -402,6 +440,7 @@ def text_trainer(
         noise_shape=(128,),
         evaluate=evaluate,
         device=device,
+        setup=setup,
         **trainer_kwargs,
     )
 

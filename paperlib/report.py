@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from paperlib.atomic import write_text
 from paperlib.config import ParameterError, project_root
 
 NOT_RUN = "not yet run"
@@ -143,13 +144,10 @@ def record_result(
 
 
 def write_json_atomically(path: Path, content: Any) -> Path:
-    """Write ``content`` as JSON to ``path`` (folders created) through a temporary file and a rename,
-    so that a reader sees the old file or the new one, never a part. Returns ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-    return path
+    """Write ``content`` as JSON to ``path`` (folders created) atomically and durably
+    (:func:`paperlib.atomic.write_text`: a reader sees the old file or the new one, never a part,
+    and two writers never share a temporary file). Returns ``path``."""
+    return write_text(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
 
 
 def full_scale(

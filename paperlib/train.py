@@ -11,21 +11,26 @@ exactly where an uninterrupted run would be.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
+import itertools
 import math
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from filelock import FileLock, Timeout
 from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
+from paperlib.atomic import keep_copy, write_bytes, write_text
 from paperlib.config import ParameterError, check_bool, check_choice, check_int
 from paperlib.losses import OBJECTIVES
 from paperlib.optimizers import OptimizerSpec
@@ -54,14 +59,98 @@ class History:
         return len(next(iter(self.columns.values()), []))
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        """Write all rows to ``path`` as CSV, atomically (temporary file, then rename)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("w", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(self.columns)
-            writer.writerows(zip(*self.columns.values(), strict=True))
-        os.replace(tmp, path)
+        """Write all rows to ``path`` as CSV, atomically (:func:`paperlib.atomic.write_text`)."""
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(self.columns)
+        writer.writerows(zip(*self.columns.values(), strict=True))
+        write_text(path, text.getvalue())
+
+
+def _differences(saved: Mapping[str, Any], now: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """``key: saved -> now`` for every differing entry (nested dicts by dotted key; of a network's
+    ``repr``, the first differing line)."""
+    found = []
+    for key in dict.fromkeys([*saved, *now]):
+        a, b = saved.get(key), now.get(key)
+        if a == b:
+            continue
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            found += _differences(a, b, f"{prefix}{key}.")
+        elif isinstance(a, str) and isinstance(b, str) and "\n" in a + b:
+            pairs = itertools.zip_longest(a.splitlines(), b.splitlines(), fillvalue="")
+            line_a, line_b = next((x, y) for x, y in pairs if x != y)
+            found.append(f"{prefix}{key}: {line_a.strip()!r} -> {line_b.strip()!r}")
+        else:
+            found.append(f"{prefix}{key}: {a!r} -> {b!r}")
+    return found
+
+
+class DivergedError(RuntimeError):
+    """A loss became NaN or infinite: the run diverged, and nothing from that iteration on is kept."""
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that cannot be used: truncated, damaged, or not a trainer's."""
+
+
+CHECKSUM_HEADER = b"paperlib checkpoint sha256="
+PREVIOUS_SUFFIX = ".prev"
+
+
+def _checkpoint_bytes(state: dict[str, Any]) -> bytes:
+    """A checkpoint file: a header with the SHA-256 of the payload, then the payload (``torch.save``).
+    torch's zip format does not verify its CRCs on load, so a flipped bit would load silently."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    payload = buffer.getvalue()
+    return CHECKSUM_HEADER + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def _verified_state(path: Path) -> dict[str, Any]:
+    """The trainer state in the checkpoint ``path``; :class:`CheckpointError` saying what is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CheckpointError(f"{path} cannot be read ({error})") from error
+    digest_end = len(CHECKSUM_HEADER) + 64
+    if not data.startswith(CHECKSUM_HEADER) or data[digest_end : digest_end + 1] != b"\n":
+        what = "is empty" if not data else "does not start with a paperlib checkpoint header"
+        raise CheckpointError(f"{path} {what}: it is damaged or not a checkpoint of this trainer")
+    payload = data[digest_end + 1 :]
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != data[len(CHECKSUM_HEADER) : digest_end]:
+        raise CheckpointError(f"{path} is damaged: its content does not match its checksum")
+    try:
+        state = torch.load(io.BytesIO(payload), map_location="cpu", weights_only=False)  # RNG states on CPU
+    except Exception as error:  # a payload that verifies but does not unpickle was written by other code
+        raise CheckpointError(f"{path} cannot be unpickled ({type(error).__name__}: {error})") from error
+    if not isinstance(state, dict) or not {"step", "config", "generator", "critic"} <= set(state):
+        raise CheckpointError(f"{path} holds no trainer state")
+    return state
+
+
+def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
+    """The trainer state saved in the checkpoint ``path``, verified against its checksum.
+
+    A checkpoint that cannot be used raises :class:`CheckpointError`, which names the file, says
+    what is wrong and whether the previous checkpoint (``<path>.prev``, the one before the last
+    save) is intact, with the command that puts it in place.
+    """
+    path = Path(path)
+    try:
+        return _verified_state(path)
+    except CheckpointError as error:
+        previous = path.with_name(path.name + PREVIOUS_SUFFIX)
+        try:
+            step = _verified_state(previous)["step"]
+        except CheckpointError:
+            hint = f"there is no intact previous checkpoint ({previous.name})"
+        else:
+            hint = (
+                f"the previous checkpoint {previous} (generator iteration {step}) is intact: to resume "
+                f"from it, run: mv {previous} {path}"
+            )
+        raise CheckpointError(f"{error}; {hint}") from error
 
 
 def _rng_state() -> dict[str, Any]:
@@ -110,10 +199,16 @@ class Trainer:
     ``generator_batch_multiple`` times the batch (the official ResNet code uses 2); ``amp`` runs
     the networks under bfloat16 autocast and ``channels_last`` stores image networks in NHWC
     order (both meant for CUDA; off by default).
+
+    ``setup`` describes everything else that defines the run (data set and its options, seed,
+    network settings, evaluation settings; the set-ups of :mod:`paperlib.experiments` pass their
+    arguments): a checkpoint resumes only under the same setup, networks (their ``repr``) and
+    training configuration, and a mismatch is refused with the differing keys named.
     """
 
     CHECKPOINT = "checkpoint.pt"
     METRICS = "metrics.csv"
+    LOCK = "run.lock"
 
     def __init__(
         self,
@@ -140,6 +235,7 @@ class Trainer:
         generator_batch_multiple: int = 1,
         amp: bool = False,
         channels_last: bool = False,
+        setup: Mapping[str, Any] | None = None,
     ) -> None:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
@@ -165,6 +261,7 @@ class Trainer:
         self.generator = generator.to(self.device, memory_format=memory_format)
         self.critic = critic.to(self.device, memory_format=memory_format)
         self.data = data
+        self.setup = dict(setup or {})
         self.evaluate = evaluate
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.opt_d = self.critic_optimizer_spec.build(self.critic.parameters())
@@ -257,6 +354,31 @@ class Trainer:
         something to overwrite.
         """
         check_int("steps", steps, 0)
+        lock = self._lock_run_folder()
+        try:
+            return self._train(steps, resume, progress)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _lock_run_folder(self) -> FileLock | None:
+        """An exclusive lock on the run folder for the life of :meth:`train` (``run.lock`` there; the
+        operating system releases it when the process ends, however it ends), so that a second
+        process started on the same folder is refused instead of mixing its checkpoints in."""
+        if self.run_dir is None:
+            return None
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.run_dir / self.LOCK, timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise RuntimeError(
+                f"run folder {self.run_dir} is in use by another process (it holds {lock.lock_file}): "
+                "wait for that run to end, or give this one another out_dir / run_dir"
+            ) from None
+        return lock
+
+    def _train(self, steps: int, resume: bool, progress: bool) -> Trainer:
         path = self.checkpoint_path
         if path is not None and path.exists():
             if not resume:
@@ -265,12 +387,14 @@ class Trainer:
                     "or choose another out_dir (nothing was overwritten)"
                 )
             self.load(path)
+            self._drop_final_evaluation(steps)
         if self.eval_every and self.step == 0 and not len(self.evals):
             self._evaluate()  # the untrained networks: learning curves start at iteration 0
         bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="generator iterations")
         while self.step < steps:
             start = time.perf_counter()
             stats = self.iteration()
+            self._check_finite(stats)
             if self.device.type == "cuda":  # kernels run asynchronously: time them, not their launch
                 torch.cuda.synchronize(self.device)
             self.wall += time.perf_counter() - start
@@ -289,6 +413,40 @@ class Trainer:
         if path is not None and self.checkpoint_every:
             self.save(path)
         return self
+
+    def _drop_final_evaluation(self, steps: int) -> None:
+        """A finished run extended to more steps: its closing evaluation (at a step off the
+        ``eval_every`` grid) is not one an uninterrupted run to ``steps`` would have, so it goes."""
+        if (
+            steps > self.step
+            and len(self.evals)
+            and self.evals["step"][-1] == self.step
+            and not (self.eval_every and self.step % self.eval_every == 0)
+        ):
+            self.evals = History({k: v[:-1] for k, v in self.evals.columns.items()})
+            if self.run_dir is not None:
+                self.evals.write_csv(self.run_dir / self.METRICS)
+
+    def _check_finite(self, stats: dict[str, torch.Tensor]) -> None:
+        """Stop the run with :class:`DivergedError` if the iteration's critic or generator loss is
+        NaN or infinite, before anything of it is logged, evaluated or saved (one device sync)."""
+        losses = {"critic": stats["loss_d"]}
+        if self.generator_steps:
+            losses["generator"] = stats["loss_g"]
+        values = torch.stack([v.float() for v in losses.values()]).tolist()
+        for name, value in zip(losses, values, strict=True):
+            if not math.isfinite(value):
+                where = f"run {self.run_dir}" if self.run_dir is not None else "the run"
+                path = self.checkpoint_path
+                kept = (
+                    f"; its last checkpoint, {path}, is kept as it was"
+                    if path is not None and path.exists()
+                    else "; it has no checkpoint"
+                )
+                raise DivergedError(
+                    f"{where} diverged: the {name} loss is {value} at generator iteration {self.step}. "
+                    f"Nothing from this iteration on was logged, evaluated or saved{kept}"
+                )
 
     def _evaluate(self) -> None:
         """Run ``evaluate`` without touching the training RNG streams (the global ones, and those a
@@ -326,8 +484,12 @@ class Trainer:
         return self.run_dir / self.CHECKPOINT if self.run_dir is not None else None
 
     def config(self) -> dict[str, Any]:
-        """What must match for a checkpoint to be resumed by this trainer."""
+        """What must match for a checkpoint to be resumed by this trainer: the training configuration,
+        the networks (their ``repr``: classes, layer sizes, activations) and the ``setup``."""
         return {
+            "setup": self.setup,
+            "generator": repr(self.generator),
+            "critic": repr(self.critic),
             "objective": self.objective.name,
             "regularizer": repr(self.regularizer),
             "optimizer": asdict(self.optimizer_spec),
@@ -358,24 +520,23 @@ class Trainer:
         }
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write a checkpoint atomically: a temporary file in the same folder, then a rename."""
+        """Write a checkpoint with its checksum, atomically and durably (:mod:`paperlib.atomic`),
+        keeping the checkpoint it replaces as ``<path>.prev``."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        torch.save(self.state_dict(), tmp)
-        os.replace(tmp, path)
+        data = _checkpoint_bytes(self.state_dict())
+        if path.exists():
+            keep_copy(path, path.with_name(path.name + PREVIOUS_SUFFIX))
+        write_bytes(path, data)
 
     def load(self, path: str | os.PathLike) -> None:
-        """Restore everything :meth:`save` wrote; refuse a checkpoint of a differently configured run."""
-        state = torch.load(path, map_location="cpu", weights_only=False)  # RNG states must stay on CPU
+        """Restore everything :meth:`save` wrote (:func:`read_checkpoint`); refuse a checkpoint of a
+        differently configured run."""
+        state = read_checkpoint(path)
         if state["config"] != self.config():
-            diff = {
-                k: (state["config"].get(k), v)
-                for k, v in self.config().items()
-                if state["config"].get(k) != v
-            }
             raise ParameterError(
-                f"checkpoint {path} was written by a different configuration (saved, now): {diff}"
+                f"checkpoint {path} was written by another run; it differs in "
+                + "; ".join(_differences(state["config"], self.config()))
+                + ". Resume it with the settings it was written with, or use another out_dir / run_dir"
             )
         self.generator.load_state_dict(state["generator"])
         self.critic.load_state_dict(state["critic"])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from paperlib.train import Trainer
+from paperlib.train import Trainer, read_checkpoint
 
 SCRIPT = textwrap.dedent(
     """
@@ -68,12 +68,12 @@ def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=60) == -signal.SIGKILL, "the run finished before it could be killed"
-    saved_step = torch.load(checkpoint, weights_only=False)["step"]
+    saved_step = read_checkpoint(checkpoint)["step"]
     assert 0 < saved_step < STEPS
 
     assert _run(script, killed, "resume").wait(timeout=300) == 0
-    a = torch.load(straight / Trainer.CHECKPOINT, weights_only=False)
-    b = torch.load(checkpoint, weights_only=False)
+    a = read_checkpoint(straight / Trainer.CHECKPOINT)
+    b = read_checkpoint(checkpoint)
     assert a["step"] == b["step"] == STEPS
     for net in ("generator", "critic"):
         for key in a[net]:

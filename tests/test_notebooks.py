@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import shlex
 import textwrap
 from pathlib import Path
@@ -24,6 +25,7 @@ from jupytext.compare import compare_notebooks
 from papermill.cli import _resolve_type
 
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
+from paperlib.train import read_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "nbs").glob("*.ipynb"))
@@ -85,6 +87,8 @@ def test_first_code_cell_holds_documented_parameters(path: Path) -> None:
 
 BAD_PARAMETERS = [
     ({"steps": -5}, ["steps=-5", ">= 1"]),
+    ({"lam": math.inf}, ["lam=inf", "finite"]),
+    ({"out_dir": "/proc/forbidden"}, ["out_dir: cannot write to /proc/forbidden/wgan_gp"]),
     ({"toy_dataset": "cifar10"}, ["toy_dataset='cifar10'", "'8gaussians'", "'all'"]),
     ({"dataset": "cifar11"}, ["dataset='cifar11'", "'digits'", "'cifar10'"]),
     ({"record": "yes"}, ["record='yes'", "'none'", "'images'"]),
@@ -111,6 +115,63 @@ def test_bad_parameter_fails_fast_with_a_clear_message(
     assert error.value.ename == "ParameterError"
     for phrase in phrases:
         assert phrase in error.value.evalue
+
+
+@pytest.mark.parametrize(
+    ("parameters", "environment", "error", "phrases"),
+    [
+        (
+            {"dataset": "lsun_bedroom"},
+            {},
+            "DatasetMissingError",
+            ["dataset='lsun_bedroom'", "the notebook parameter data_root", "bedroom_train_lmdb"],
+        ),
+        (
+            {"record": "toy"},
+            {"PAPERLIB_RESULTS": "/proc/forbidden"},
+            "ParameterError",
+            ["record='toy' (the results folder, $PAPERLIB_RESULTS): cannot write to /proc/forbidden"],
+        ),
+    ],
+    ids=["missing-data", "unwritable-results"],
+)
+def test_what_a_run_needs_is_checked_before_any_run_starts(
+    parameters: dict,
+    environment: dict,
+    error: str,
+    phrases: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A missing data set or a results folder that cannot be written stops the validation cell, before
+    the toy sections run (the issue's probe found them after twenty minutes), naming the setting."""
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as raised:
+        papermill.execute_notebook(
+            str(ROOT / "nbs" / "wgan_gp.ipynb"),
+            str(out),
+            parameters=parameters | {"data_root": str(tmp_path / "data"), "out_dir": str(tmp_path / "runs")},
+            progress_bar=False,
+            kernel_name="python3",
+        )
+    assert raised.value.ename == error
+    for phrase in phrases:
+        assert phrase in raised.value.evalue
+    assert not (tmp_path / "runs" / "wgan_gp" / "fit-8gaussians-penalty-seed0").exists()
+    cells = json.loads(out.read_text())["cells"]
+    failed = next(
+        i for i, c in enumerate(cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    )
+    first_code = next(
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code"
+        and "parameters" not in c["metadata"].get("tags", [])
+        and "injected-parameters" not in c["metadata"].get("tags", [])
+    )
+    assert failed == first_code  # the validation cell
 
 
 def _command(name: str) -> str:
@@ -215,7 +276,7 @@ def test_full_scale_image_command_reaches_cifar10_and_fid(
         assert set(result["metrics"]) == expected, model
         assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
     run = runs / "fig3-wgan-gp-adam-cifar10-seed0"
-    assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert read_checkpoint(run / "checkpoint.pt")["step"] == 2
     header = (run / "metrics.csv").read_text().splitlines()[0]
     assert header == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
@@ -245,7 +306,7 @@ def test_full_scale_text_command_reaches_the_billion_word_loader(
     assert set(result["metrics"]) == {"jsd1", "jsd2", "jsd3", "jsd4"}
     assert all(0 <= v <= 1 for v in result["metrics"].values())
     run = runs / "language-billion_word-seed0"
-    assert torch.load(run / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert read_checkpoint(run / "checkpoint.pt")["step"] == 2
     assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4"
 
 
@@ -280,7 +341,7 @@ def test_full_scale_architectures_command_samples_table1_and_counts_outcomes(
     assert {f"inception_score_{m}_{i}" for m in ("gan", "wgan-gp") for i in (0, 1)} <= set(result["metrics"])
     expected = {f"arch{i}-{m}-cifar10-seed0" for m in ("gan", "wgan-gp") for i in (0, 1)}
     assert {p.name for p in runs.glob("arch*")} == expected
-    assert torch.load(runs / "arch1-gan-cifar10-seed0" / "checkpoint.pt", weights_only=False)["step"] == 2
+    assert read_checkpoint(runs / "arch1-gan-cifar10-seed0" / "checkpoint.pt")["step"] == 2
 
 
 def test_full_scale_resnet_command_trains_the_resnet_on_cifar10(
@@ -295,7 +356,7 @@ def test_full_scale_resnet_command_trains_the_resnet_on_cifar10(
     runs = _dry_run("resnet_command", tmp_path, monkeypatch, data_root=str(data), resnet_dim=16)
     result = json.loads((tmp_path / "results" / "wgan_gp" / "resnet-cifar10.json").read_text())
     assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
-    checkpoint = torch.load(runs / "resnet-cifar10-seed0" / "checkpoint.pt", weights_only=False)
+    checkpoint = read_checkpoint(runs / "resnet-cifar10-seed0" / "checkpoint.pt")
     assert checkpoint["step"] == 2 and checkpoint["config"]["lr_decay_steps"] == 2
 
 

@@ -13,13 +13,14 @@ import pytest
 import torch
 from torch import nn
 
+from paperlib import atomic
 from paperlib.config import ParameterError, seed_everything
 from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.optimizers import OptimizerSpec
 from paperlib.penalties import GradientPenalty, WeightClipping
-from paperlib.train import History, Trainer
+from paperlib.train import History, Trainer, read_checkpoint
 
 DEFAULT_PENALTY = GradientPenalty(0.1)
 DEFAULT_OPTIMIZER = OptimizerSpec()
@@ -211,29 +212,32 @@ def test_checkpoint_of_other_configuration_refused(change: dict, name: str, tmp_
 
 # ---------------------------------------------------------------- (d) atomic checkpoints
 def test_checkpoint_written_atomically(tmp_path: Path) -> None:
-    """After training only checkpoint.pt is left (no .tmp) and it loads with the final step."""
+    """After training, the checkpoint and the one before it are left (no temporary file), and the
+    last loads with the final step."""
     trainer = _build(tmp_path).train(15)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [Trainer.CHECKPOINT]
-    state = torch.load(tmp_path / Trainer.CHECKPOINT, weights_only=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [Trainer.CHECKPOINT, Trainer.CHECKPOINT + ".prev"]
+    state = read_checkpoint(tmp_path / Trainer.CHECKPOINT)
     assert state["step"] == 15  # written at the end too, not only at multiples of checkpoint_every
     assert state["config"] == trainer.config()
     assert len(state["log"]["step"]) == 15
+    assert read_checkpoint(tmp_path / (Trainer.CHECKPOINT + ".prev"))["step"] == 10
 
 
 def test_failed_save_keeps_previous_checkpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A save that dies half-way through writing leaves the previous checkpoint intact."""
+    """A save that dies before its data reach the disk leaves the checkpoint as it was, and no
+    temporary file behind."""
     trainer = _build(tmp_path).train(10)
     path = tmp_path / Trainer.CHECKPOINT
     before = path.read_bytes()
 
-    def broken_save(obj: Any, f: Any, *args: Any, **kwargs: Any) -> None:
-        Path(f).write_bytes(b"partial")
+    def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(torch, "save", broken_save)
+    monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         trainer.save(path)
     assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.tmp"))
 
 
 def test_checkpoint_every_needs_run_dir() -> None:

@@ -84,8 +84,8 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         "MNIST/raw",
         "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
         "t10k-labels-idx1-ubyte (unpacked from their .gz archives)",
-        "torchvision downloads them with download=True from https://ossci-datasets.s3.amazonaws.com/mnist/ "
-        "(a mirror of http://yann.lecun.com/exdb/mnist/)",
+        "https://ossci-datasets.s3.amazonaws.com/mnist/ (a mirror of http://yann.lecun.com/exdb/mnist/), "
+        "from where torchvision fetches them with download=True on a machine with internet",
     ),
     "cifar10": (
         "cifar-10-batches-py",
@@ -209,16 +209,31 @@ def _torchvision_dataset(
     return datasets.LFWPeople(root, split=_LFW_SPLIT[split], transform=transform)
 
 
-def _missing_message(name: str, root: Path, split: str, download: bool, error: BaseException | None) -> str:
+def _missing_message(
+    name: str, root: Path, split: str, download: bool, error: BaseException | None, root_name: str
+) -> str:
     folder, files, source = (s.format(split=split, people=_LFW_PEOPLE.get(split)) for s in _SOURCES[name])
     tried = " and could not be downloaded" if download and name in _DOWNLOADABLE else ""
     cause = f" ({type(error).__name__}: {error})" if error is not None else ""
     return (
         f"dataset={name!r} (split={split!r}) is not available under {root}{tried}{cause}. "
         f"torchvision reads it from the folder {root / folder}, which must hold {files}. "
-        f"Get it from {source}. Put it there, or point root= or the {DATA_ENV} environment variable at "
-        "the folder that holds it."
+        f"Get it from {source}. Put it there, or point {root_name} or the {DATA_ENV} environment "
+        "variable at the folder that holds it."
     )
+
+
+def _folder_chain(name: str, root: Path, split: str) -> list[Path]:
+    """The folder torchvision reads ``name`` from and its parents up to ``root``, deepest first."""
+    folder = root / _SOURCES[name][0].format(split=split, people=_LFW_PEOPLE.get(split))
+    return [folder, *(p for p in folder.parents if p == root or root in p.parents)]
+
+
+def _remove_empty_new_folders(chain: list[Path], existed: set[Path]) -> None:
+    """Remove the folders of ``chain`` that a failed download made and left empty, deepest first."""
+    for folder in chain:
+        if folder not in existed and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def image_dataset(
@@ -227,6 +242,7 @@ def image_dataset(
     download: bool = True,
     size: int | None = None,
     split: str | None = None,
+    root_name: str = "root=",
 ) -> Dataset:
     """The image data set ``name`` as ``(image, label)`` pairs, images (C, H, W) float32 in [-1, 1].
 
@@ -247,7 +263,9 @@ def image_dataset(
     ``size`` resizes any data set to ``size x size`` instead of its native side (:data:`IMAGE_SHAPES`).
     ``download`` lets torchvision fetch a missing data set (MNIST, CIFAR-10, STL-10, CelebA; it cannot
     fetch LSUN or LFW). The files go under :func:`data_root` of ``root``. A data set that is missing
-    there and cannot be downloaded raises :class:`DatasetMissingError`.
+    there and cannot be downloaded raises :class:`DatasetMissingError`, whose message names the
+    setting that chose ``root`` as ``root_name`` (a notebook passes its parameter's name); a failed
+    download leaves no empty folders behind.
     """
     check_choice("dataset", name, IMAGE_DATASETS)
     split = SPLITS[name][0] if split is None else check_choice("split", split, SPLITS[name])
@@ -258,13 +276,16 @@ def image_dataset(
         return _digits(side)
     root = data_root(root)
     if name == "lsun_bedroom" and not (root / f"bedroom_{split}_lmdb").is_dir():
-        raise DatasetMissingError(_missing_message(name, root, split, download, None))
+        raise DatasetMissingError(_missing_message(name, root, split, download, None, root_name))
     scale = transforms.Normalize([0.5] * channels, [0.5] * channels)  # [0, 1] -> [-1, 1]
     transform = transforms.Compose([*_geometry(name, side), transforms.ToTensor(), scale])
+    chain = _folder_chain(name, root, split)
+    existed = {folder for folder in chain if folder.exists()}
     try:
         base = _torchvision_dataset(name, root, split, download, transform)
     except (RuntimeError, OSError) as error:  # torchvision's "not found or corrupted", failed downloads
-        raise DatasetMissingError(_missing_message(name, root, split, download, error)) from error
+        _remove_empty_new_folders(chain, existed)
+        raise DatasetMissingError(_missing_message(name, root, split, download, error, root_name)) from error
     return _IntLabels(base)
 
 

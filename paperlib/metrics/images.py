@@ -52,7 +52,7 @@ from torch_fidelity.metric_fid import fid_features_to_statistics, fid_statistics
 from torch_fidelity.metric_isc import isc_features_to_metric
 from torch_fidelity.utils_torch import torch_atomic_save
 
-from paperlib.config import ParameterError, check_choice, check_int, resolve_device
+from paperlib.config import ParameterError, check_choice, check_finite, check_int, resolve_device
 from paperlib.data.images import image_dataset
 
 ArrayLike = np.ndarray | torch.Tensor
@@ -127,6 +127,7 @@ def images_to_uint8(images: torch.Tensor) -> torch.Tensor:
     """
     if images.dim() != 4 or images.shape[1] not in (1, 3):
         raise ValueError(f"expected images of shape (N, 1 or 3, H, W), got {tuple(images.shape)}")
+    check_finite("images", images)
     pixels = ((images.detach().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
     return pixels.expand(-1, 3, -1, -1).contiguous()
 
@@ -378,6 +379,8 @@ def frechet_distance(features_a: ArrayLike, features_b: ArrayLike) -> float:
     distance ``||mu_a - mu_b||^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2))`` by ``fid_statistics_to_metric``.
     """
     feats = [torch.as_tensor(f).detach().cpu().double() for f in (features_a, features_b)]
+    for f in feats:
+        check_finite("features", f)
     if any(f.dim() != 2 or len(f) < 2 for f in feats) or feats[0].shape[1] != feats[1].shape[1]:
         shapes = " and ".join(str(tuple(f.shape)) for f in feats)
         raise ValueError(f"expected two feature sets (N >= 2, d) of the same width d, got {shapes}")
@@ -395,6 +398,7 @@ def class_score_from_logits(logits: ArrayLike, splits: int = 10, seed: int = 0) 
     check_int("splits", splits, 1)
     check_int("seed", seed)
     logits = torch.as_tensor(logits).detach().cpu()
+    check_finite("logits", logits)
     if logits.dim() != 2 or len(logits) < splits:
         raise ValueError(f"expected (N, K) logits with N >= splits={splits}, got {tuple(logits.shape)}")
     metrics = isc_features_to_metric(logits, splits=splits, shuffle=True, rng_seed=seed)
@@ -505,7 +509,9 @@ def _image_batches(
     shape = _noise_shape(noise_shape)
     rng = torch.Generator().manual_seed(check_int("seed", seed))
     for start in range(0, n, batch_size):
-        yield source(torch.randn((min(batch_size, n - start), *shape), generator=rng).to(device))
+        images = source(torch.randn((min(batch_size, n - start), *shape), generator=rng).to(device))
+        check_finite("generated images", images)
+        yield images
 
 
 def _classified(

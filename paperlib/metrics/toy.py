@@ -17,14 +17,17 @@ import numpy as np
 import ot
 import torch
 
-from paperlib.config import check_choice, check_int
+from paperlib.config import check_choice, check_finite, check_int
 from paperlib.penalties import gradient_norm
 
 ArrayLike = np.ndarray | torch.Tensor
 
 
 def _numpy(x: ArrayLike) -> np.ndarray:
+    """Samples as a float64 ``(N, d)`` array; NaN or infinite values are refused (POT would return
+    0.0 for them, a perfect score for a diverged run)."""
     x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+    check_finite("samples", x)
     return x.reshape(len(x), -1).astype(np.float64)
 
 
