@@ -87,7 +87,8 @@ def _differences(saved: Mapping[str, Any], now: Mapping[str, Any], prefix: str =
 
 
 class DivergedError(RuntimeError):
-    """A loss became NaN or infinite: the run diverged, and nothing from that iteration on is kept."""
+    """A loss or a parameter became NaN or infinite: the run diverged, and nothing from that
+    iteration on is evaluated or saved."""
 
 
 class CheckpointError(RuntimeError):
@@ -403,11 +404,16 @@ class Trainer:
                     {"step": self.step, "wall": self.wall, **{k: v.item() for k, v in stats.items()}}
                 )
             bar.update(1)
-            if self.eval_every and self.step % self.eval_every == 0:
+            evaluating = self.eval_every and self.step % self.eval_every == 0
+            saving = self.checkpoint_every and self.step % self.checkpoint_every == 0
+            if evaluating or saving:
+                self._check_parameters()
+            if evaluating:
                 self._evaluate()
-            if self.checkpoint_every and self.step % self.checkpoint_every == 0:
+            if saving:
                 self.save(path)
         bar.close()
+        self._check_parameters()
         if self.evaluate is not None and (not len(self.evals) or self.evals["step"][-1] != self.step):
             self._evaluate()
         if path is not None and self.checkpoint_every:
@@ -436,17 +442,28 @@ class Trainer:
         values = torch.stack([v.float() for v in losses.values()]).tolist()
         for name, value in zip(losses, values, strict=True):
             if not math.isfinite(value):
-                where = f"run {self.run_dir}" if self.run_dir is not None else "the run"
-                path = self.checkpoint_path
-                kept = (
-                    f"; its last checkpoint, {path}, is kept as it was"
-                    if path is not None and path.exists()
-                    else "; it has no checkpoint"
-                )
-                raise DivergedError(
-                    f"{where} diverged: the {name} loss is {value} at generator iteration {self.step}. "
-                    f"Nothing from this iteration on was logged, evaluated or saved{kept}"
-                )
+                raise self._diverged(f"the {name} loss is {value}")
+
+    def _check_parameters(self) -> None:
+        """Before an evaluation or a save: the last updates of an iteration can overflow the weights
+        although its losses were finite; such a state is never evaluated or saved."""
+        for name, net in (("critic", self.critic), ("generator", self.generator)):
+            params = [p.detach() for p in net.parameters()]
+            if params and not torch.stack([torch.isfinite(p).all() for p in params]).all():
+                raise self._diverged(f"the {name}'s parameters are not finite")
+
+    def _diverged(self, what: str) -> DivergedError:
+        where = f"run {self.run_dir}" if self.run_dir is not None else "the run"
+        path = self.checkpoint_path
+        kept = (
+            f"; its last checkpoint, {path}, is kept as it was"
+            if path is not None and path.exists()
+            else "; it has no checkpoint"
+        )
+        return DivergedError(
+            f"{where} diverged: {what} at generator iteration {self.step}. "
+            f"Nothing from this iteration on was evaluated or saved{kept}"
+        )
 
     def _evaluate(self) -> None:
         """Run ``evaluate`` without touching the training RNG streams (the global ones, and those a

@@ -232,6 +232,37 @@ def test_missing_datasets(tmp_path: Path, name: str, folder: str, words: list[st
         assert word in message
 
 
+def test_mnist_message_reads_and_names_the_callers_setting(tmp_path: Path) -> None:
+    """The MNIST source is a sentence (it once read "Get it from torchvision downloads them"), and
+    a notebook's parameter can be named in place of root=."""
+    with pytest.raises(DatasetMissingError) as info:
+        image_dataset("mnist", root=tmp_path, download=False, root_name="the notebook parameter data_root")
+    message = str(info.value)
+    assert "Get it from https://ossci-datasets.s3.amazonaws.com/mnist/" in message
+    assert "point the notebook parameter data_root or the PAPERLIB_DATA" in message
+
+
+def test_a_failed_download_leaves_no_empty_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """torchvision makes MNIST/raw before downloading; when every mirror fails (here: all of them,
+    as offline) the folders it made are removed again, and a folder that was there stays."""
+    from urllib.error import URLError
+
+    import torchvision.datasets.mnist as mnist_module
+
+    def offline(url: str, *args: object, **kwargs: object) -> None:
+        raise URLError("no network")
+
+    monkeypatch.setattr(mnist_module, "download_and_extract_archive", offline)
+    root = tmp_path / "data"
+    with pytest.raises(DatasetMissingError, match="could not be downloaded"):
+        image_dataset("mnist", root=root, download=True)
+    assert not root.exists()
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(DatasetMissingError):
+        image_dataset("mnist", root=tmp_path / "kept", download=True)
+    assert (tmp_path / "kept").is_dir() and not any((tmp_path / "kept").iterdir())
+
+
 # ---------------------------------------------------------------- ImageSampler
 
 

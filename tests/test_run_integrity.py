@@ -42,18 +42,18 @@ def test_parameters_must_be_finite(value: float) -> None:
 
 def test_an_exploding_run_stops_naming_the_run_iteration_and_loss(tmp_path: Path) -> None:
     """Learning rate 1e30 (the probe of the issue: its W1 read 0.0, a perfect score): the run stops
-    at the first non-finite loss; nothing of that iteration is logged or evaluated, and the last
-    checkpoint is the one before, as it was."""
+    at the first non-finite loss or weight; nothing of that iteration is evaluated or saved, every
+    recorded W1 is a real distance, and the last checkpoint is the one before, as it was."""
     run = tmp_path / "run"
     trainer = toy_trainer(
         "8gaussians", optimizer=OptimizerSpec("adam", 1e30), run_dir=run, checkpoint_every=1, **TOY
     )
-    with pytest.raises(DivergedError, match=r"run .*run diverged: the (critic|generator) loss is") as error:
+    with pytest.raises(DivergedError, match=r"run .*run diverged: the (critic|generator)") as error:
         trainer.train(50)
     bad = trainer.step
     assert 1 <= bad < 50 and f"at generator iteration {bad}." in str(error.value)
     assert "its last checkpoint" in str(error.value) or bad == 1
-    assert trainer.log.columns.get("step", []) == list(range(1, bad))
+    assert trainer.log.columns.get("step", [])[: bad - 1] == list(range(1, bad))
     assert trainer.evals["step"][-1] == bad - 1
     assert np.isfinite(trainer.evals["w1"]).all() and (trainer.evals["w1"] > 0).all()
     if bad > 1:
