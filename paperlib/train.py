@@ -389,6 +389,7 @@ class Trainer:
                 )
             self.load(path)
             self._drop_final_evaluation(steps)
+        saved_at = self.step if path is not None and path.exists() else None  # what the file holds
         if self.eval_every and self.step == 0 and not len(self.evals):
             self._evaluate()  # the untrained networks: learning curves start at iteration 0
         bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="generator iterations")
@@ -412,12 +413,14 @@ class Trainer:
                 self._evaluate()
             if saving:
                 self.save(path)
+                saved_at = self.step
         bar.close()
         self._check_parameters()
-        if self.evaluate is not None and (not len(self.evals) or self.evals["step"][-1] != self.step):
+        closing = self.evaluate is not None and (not len(self.evals) or self.evals["step"][-1] != self.step)
+        if closing:
             self._evaluate()
-        if path is not None and self.checkpoint_every:
-            self.save(path)
+        if path is not None and self.checkpoint_every and (saved_at != self.step or closing):
+            self.save(path)  # once per state: a second save would make .prev a copy of it
         return self
 
     def _drop_final_evaluation(self, steps: int) -> None:

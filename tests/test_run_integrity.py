@@ -226,7 +226,7 @@ def test_a_second_process_on_a_run_folder_is_refused_until_the_first_ends(tmp_pa
         [
             sys.executable,
             "-c",
-            "import sys, time; from filelock import FileLock; FileLock(sys.argv[1]).acquire(); "
+            "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
             "print('held', flush=True); time.sleep(120)",
             str(tmp_path / Trainer.LOCK),
         ],

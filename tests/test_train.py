@@ -212,10 +212,11 @@ def test_checkpoint_of_other_configuration_refused(change: dict, name: str, tmp_
 
 # ---------------------------------------------------------------- (d) atomic checkpoints
 def test_checkpoint_written_atomically(tmp_path: Path) -> None:
-    """After training, the checkpoint and the one before it are left (no temporary file), and the
-    last loads with the final step."""
+    """After training, the checkpoint, the one before it and the folder's lock file are left (no
+    temporary file), and the last loads with the final step."""
     trainer = _build(tmp_path).train(15)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [Trainer.CHECKPOINT, Trainer.CHECKPOINT + ".prev"]
+    names = [Trainer.CHECKPOINT, Trainer.CHECKPOINT + ".prev", Trainer.LOCK]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
     state = read_checkpoint(tmp_path / Trainer.CHECKPOINT)
     assert state["step"] == 15  # written at the end too, not only at multiples of checkpoint_every
     assert state["config"] == trainer.config()
