@@ -27,16 +27,10 @@ from torch import nn
 from torch.utils.data import Dataset, Subset
 
 from paperlib.config import ParameterError, check_bool, check_choice, check_finite, check_int, seed_everything
-from paperlib.data.images import IMAGE_DATASETS, IMAGE_SHAPES, ImageSampler, image_dataset
+from paperlib.data.catalog import IMAGE_DATASETS, IMAGE_SHAPES
+from paperlib.data.sampler import DatasetSampler
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
-from paperlib.metrics.images import (
-    DIGITS_SIZE,
-    digits_classifier,
-    digits_features,
-    digits_metrics,
-    inception_metrics,
-)
 from paperlib.metrics.text import NgramReference
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.architectures import Architecture
@@ -203,7 +197,7 @@ def image_trainer(
     ``noise_dim``-dimensional Gaussian noise, trained on the training split of ``dataset`` (read by
     :func:`~paperlib.data.images.image_dataset` from ``root``) in batches of ``batch_size``,
     dequantized as in ``gan_cifar_resnet.py`` with ``dequantize`` (see
-    :class:`~paperlib.data.images.ImageSampler`).
+    :class:`~paperlib.data.sampler.DatasetSampler`).
 
     Every evaluation draws ``eval_samples`` images from fixed noise (the generator in training mode,
     so batch norm uses batch statistics as in the official code). On ``digits`` it records the
@@ -225,6 +219,16 @@ def image_trainer(
     validation (overfitting) is read. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
+    # the image stack (torchvision's data sets, torch-fidelity) is imported by image runs only
+    from paperlib.data.images import image_dataset
+    from paperlib.metrics.images import (
+        DIGITS_SIZE,
+        digits_classifier,
+        digits_features,
+        digits_metrics,
+        inception_metrics,
+    )
+
     if not isinstance(architecture, Architecture):
         check_choice("architecture", architecture, ARCHITECTURES)
     check_int("eval_samples", eval_samples, 10)
@@ -346,7 +350,7 @@ def image_trainer(
     return Trainer(
         generator,
         critic,
-        ImageSampler(
+        DatasetSampler(
             train_set, batch_size, seed=seed, device=device, num_workers=num_workers, dequantize=dequantize
         ),
         batch_size=batch_size,
@@ -435,7 +439,7 @@ def text_trainer(
     return Trainer(
         TextGenerator(corpus.vocab_size, dim, seq_len, batch_norm=batch_norm),
         TextCritic(corpus.vocab_size, dim, seq_len),
-        ImageSampler(corpus.one_hot(), batch_size, seed=seed, device=device),
+        DatasetSampler(corpus.one_hot(), batch_size, seed=seed, device=device),
         batch_size=batch_size,
         noise_shape=(128,),
         evaluate=evaluate,

@@ -27,11 +27,10 @@ import numpy as np
 import torch
 from filelock import FileLock, Timeout
 from torch import nn
-from torchvision.utils import save_image
 from tqdm import tqdm
 
 from paperlib.atomic import keep_copy, write_bytes, write_text
-from paperlib.config import ParameterError, check_bool, check_choice, check_int
+from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
 from paperlib.losses import OBJECTIVES
 from paperlib.optimizers import OptimizerSpec
 from paperlib.penalties import Regularizer
@@ -195,6 +194,11 @@ class Trainer:
     ``optimizer`` trains both networks unless ``critic_optimizer`` is given for the critic (WGAN-GP
     appendix B adds weight decay to normalised critics only).
 
+    Checkpoints go to ``run_dir`` every ``checkpoint_every`` generator iterations, and whenever
+    ``checkpoint_minutes`` of wall clock have passed since the last one (checked after each
+    iteration; for long runs, whose iterations vary in cost); when a checkpoint is written never
+    changes the run.
+
     Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
     generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
     ``generator_batch_multiple`` times the batch (the official ResNet code uses 2); ``amp`` runs
@@ -231,6 +235,7 @@ class Trainer:
         eval_every: int = 0,
         run_dir: str | os.PathLike | None = None,
         checkpoint_every: int = 0,
+        checkpoint_minutes: float = 0.0,
         grid_samples: int = 0,
         lr_decay_steps: int = 0,
         generator_batch_multiple: int = 1,
@@ -249,8 +254,11 @@ class Trainer:
         self.log_every = check_int("log_every", log_every, 1)
         self.eval_every = check_int("eval_every", eval_every, 0)
         self.checkpoint_every = check_int("checkpoint_every", checkpoint_every, 0)
-        if self.checkpoint_every and run_dir is None:
-            raise ParameterError("checkpoint_every > 0 needs a run_dir to write checkpoints to")
+        self.checkpoint_minutes = check_float("checkpoint_minutes", checkpoint_minutes, 0.0)
+        if (self.checkpoint_every or self.checkpoint_minutes) and run_dir is None:
+            raise ParameterError(
+                "checkpoint_every or checkpoint_minutes > 0 needs a run_dir to write checkpoints to"
+            )
         self.grid_samples = check_int("grid_samples", grid_samples, 0)
         self.lr_decay_steps = check_int("lr_decay_steps", lr_decay_steps, 0)
         self.generator_batch_multiple = check_int("generator_batch_multiple", generator_batch_multiple, 1)
@@ -390,6 +398,7 @@ class Trainer:
             self.load(path)
             self._drop_final_evaluation(steps)
         saved_at = self.step if path is not None and path.exists() else None  # what the file holds
+        last_save = time.monotonic()
         if self.eval_every and self.step == 0 and not len(self.evals):
             self._evaluate()  # the untrained networks: learning curves start at iteration 0
         bar = tqdm(total=steps, initial=self.step, disable=not progress, desc="generator iterations")
@@ -406,20 +415,23 @@ class Trainer:
                 )
             bar.update(1)
             evaluating = self.eval_every and self.step % self.eval_every == 0
-            saving = self.checkpoint_every and self.step % self.checkpoint_every == 0
+            saving = bool(self.checkpoint_every and self.step % self.checkpoint_every == 0) or bool(
+                self.checkpoint_minutes and time.monotonic() - last_save >= 60 * self.checkpoint_minutes
+            )
             if evaluating or saving:
                 self._check_parameters()
             if evaluating:
                 self._evaluate()
             if saving:
                 self.save(path)
-                saved_at = self.step
+                saved_at, last_save = self.step, time.monotonic()
         bar.close()
         self._check_parameters()
         closing = self.evaluate is not None and (not len(self.evals) or self.evals["step"][-1] != self.step)
         if closing:
             self._evaluate()
-        if path is not None and self.checkpoint_every and (saved_at != self.step or closing):
+        checkpointing = self.checkpoint_every or self.checkpoint_minutes
+        if path is not None and checkpointing and (saved_at != self.step or closing):
             self.save(path)  # once per state: a second save would make .prev a copy of it
         return self
 
@@ -490,6 +502,8 @@ class Trainer:
     @torch.no_grad()
     def save_grid(self, path: str | os.PathLike) -> None:
         """Save the images generated from the fixed grid noise as one PNG grid."""
+        from torchvision.utils import save_image  # image runs only: torchvision is slow to import
+
         images = self.generator(self.grid_noise.to(self.device)).float()
         save_image(images, path, nrow=math.isqrt(len(images)) or 1, normalize=True, value_range=(-1, 1))
 

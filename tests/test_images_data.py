@@ -27,10 +27,10 @@ from paperlib.data.images import (
     IMAGE_DATASETS,
     IMAGE_SHAPES,
     DatasetMissingError,
-    ImageSampler,
     data_root,
     image_dataset,
 )
+from paperlib.data.sampler import DatasetSampler
 from paperlib.train import Trainer
 
 
@@ -263,7 +263,7 @@ def test_a_failed_download_leaves_no_empty_folders(tmp_path: Path, monkeypatch: 
     assert (tmp_path / "kept").is_dir() and not any((tmp_path / "kept").iterdir())
 
 
-# ---------------------------------------------------------------- ImageSampler
+# ---------------------------------------------------------------- DatasetSampler
 
 
 def _indexed(n: int) -> TensorDataset:
@@ -273,7 +273,7 @@ def _indexed(n: int) -> TensorDataset:
 
 def test_sampler_batches_and_epochs() -> None:
     """Each epoch is a permutation cut into full batches; epochs differ; the state counts batches."""
-    sampler = ImageSampler(_indexed(10), batch_size=3, seed=0)
+    sampler = DatasetSampler(_indexed(10), batch_size=3, seed=0)
     epochs = [torch.cat([sampler(3).flatten() for _ in range(3)]).long() for _ in range(2)]
     for epoch, seen in enumerate(epochs):
         assert len(set(seen.tolist())) == 9
@@ -284,7 +284,7 @@ def test_sampler_batches_and_epochs() -> None:
 
 def test_sampler_shapes_and_seeds(digits: torch.utils.data.Dataset) -> None:
     """(n, C, H, W) float batches; same seed same stream, another seed another one."""
-    a, b, c = (ImageSampler(digits, 16, seed=s) for s in (0, 0, 1))
+    a, b, c = (DatasetSampler(digits, 16, seed=s) for s in (0, 0, 1))
     x = a(16)
     assert x.shape == (16, 1, 32, 32) and x.dtype == torch.float32
     assert torch.equal(x, b(16))
@@ -292,13 +292,13 @@ def test_sampler_shapes_and_seeds(digits: torch.utils.data.Dataset) -> None:
 
 
 def test_sampler_bad_arguments(digits: torch.utils.data.Dataset) -> None:
-    sampler = ImageSampler(digits, 16)
+    sampler = DatasetSampler(digits, 16)
     with pytest.raises(ParameterError, match="n=8 must equal the sampler's batch_size=16"):
         sampler(8)
     with pytest.raises(ParameterError, match="batch_size=2000"):
-        ImageSampler(digits, 2000)
+        DatasetSampler(digits, 2000)
     with pytest.raises(ParameterError, match="num_workers=-1"):
-        ImageSampler(digits, 16, num_workers=-1)
+        DatasetSampler(digits, 16, num_workers=-1)
     with pytest.raises(ParameterError, match="batch=112"):
         sampler.load_state_dict({"epoch": 0, "batch": 112})
 
@@ -309,14 +309,14 @@ def test_sampler_exact_resume(digits: torch.utils.data.Dataset, num_workers: int
 
     With workers the first sampler has loaded batches ahead; its state counts only those handed out.
     """
-    reference = ImageSampler(digits, 400, seed=3, num_workers=num_workers)
+    reference = DatasetSampler(digits, 400, seed=3, num_workers=num_workers)
     batches = [reference(400) for _ in range(7)]
-    interrupted = ImageSampler(digits, 400, seed=3, num_workers=num_workers)
+    interrupted = DatasetSampler(digits, 400, seed=3, num_workers=num_workers)
     for k in range(3):
         assert torch.equal(interrupted(400), batches[k])
     state = pickle.loads(pickle.dumps(interrupted.state_dict()))
     assert state == {"epoch": 0, "batch": 3}
-    resumed = ImageSampler(digits, 400, seed=3, num_workers=num_workers)
+    resumed = DatasetSampler(digits, 400, seed=3, num_workers=num_workers)
     resumed.load_state_dict(state)
     for k in range(3, 7):
         assert torch.equal(resumed(400), batches[k])
@@ -330,15 +330,15 @@ def test_dequantized_batches_follow_the_official_resnet_code_and_resume() -> Non
     levels = torch.tensor([0, 1, 128, 254, 255]).repeat(40)
     images = (2 * levels.float() / 255 - 1).view(-1, 1, 1, 1).expand(-1, 1, 2, 2).contiguous()
     data = TensorDataset(images, levels)
-    sampler = ImageSampler(data, 50, seed=1, dequantize=True)
+    sampler = DatasetSampler(data, 50, seed=1, dequantize=True)
     batches = [sampler(50) for _ in range(5)]
     order = [sampler.permutation(0)[b * 50 : (b + 1) * 50] for b in range(4)]
     for batch, index in zip(batches[:4], order, strict=True):
         fraction = (batch + 1) * 128 - levels[index].view(-1, 1, 1, 1).float()
         assert fraction.min() >= -1e-4 and fraction.max() < 1 + 1e-4
         assert fraction.std() > 0.2  # uniform on [0, 1): std 0.29
-    assert not torch.equal(batches[0], ImageSampler(data, 50, seed=1)(50))
-    resumed = ImageSampler(data, 50, seed=1, dequantize=True)
+    assert not torch.equal(batches[0], DatasetSampler(data, 50, seed=1)(50))
+    resumed = DatasetSampler(data, 50, seed=1, dequantize=True)
     resumed.load_state_dict({"epoch": 0, "batch": 2})
     assert torch.equal(resumed(50), batches[2]) and torch.equal(resumed(50), batches[3])
 
@@ -351,7 +351,7 @@ def test_trainer_resumes_image_runs_exactly(tmp_path: Path) -> None:
         torch.manual_seed(0)
         generator = nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Unflatten(1, (1, 8, 8)))
         critic = nn.Sequential(nn.Flatten(), nn.Linear(64, 1))
-        sampler = ImageSampler(data, 256, seed=5)  # 7 batches an epoch: the runs cross epochs
+        sampler = DatasetSampler(data, 256, seed=5)  # 7 batches an epoch: the runs cross epochs
         return Trainer(
             generator,
             critic,

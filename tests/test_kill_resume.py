@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     trainer = pl.Trainer(
         pl.DCGANGenerator(size=32, channels=1, dim=8, noise_dim=16),
         pl.DCGANCritic(size=32, channels=1, dim=8),
-        pl.ImageSampler(pl.image_dataset("digits"), batch_size=16, seed=0),
+        pl.DatasetSampler(pl.image_dataset("digits"), batch_size=16, seed=0),
         regularizer=pl.GradientPenalty(10.0),
         n_critic=2,
         batch_size=16,

@@ -12,7 +12,8 @@ import pytest
 import torch
 
 from paperlib.config import ParameterError
-from paperlib.data.images import DatasetMissingError, ImageSampler
+from paperlib.data.images import DatasetMissingError
+from paperlib.data.sampler import DatasetSampler
 from paperlib.data.text import PAD, UNK, build_corpus, shard_name, text_corpus
 from paperlib.experiments import run_text, text_trainer
 from paperlib.metrics.text import (
@@ -184,7 +185,7 @@ def test_sentences_corpus_is_real_english_from_the_python_docs() -> None:
 
 def test_one_hot_batches_through_the_resumable_sampler() -> None:
     corpus = text_corpus("sentences", max_lines=100)
-    batch = ImageSampler(corpus.one_hot(), batch_size=8, seed=0)(8)
+    batch = DatasetSampler(corpus.one_hot(), batch_size=8, seed=0)(8)
     assert batch.shape == (8, 32, corpus.vocab_size)
     assert torch.equal(batch.sum(-1), torch.ones(8, 32))
 

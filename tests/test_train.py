@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,33 @@ def test_resume_is_bitwise_identical(case: str, tmp_path: Path) -> None:
     _assert_same_log(straight.log, resumed.log)
     # the data stream continues identically too
     assert torch.equal(straight.data(8), resumed.data(8))
+
+
+def test_checkpoints_on_a_wall_clock_interval_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """checkpoint_minutes: with a clock that jumps 7 minutes per reading, a 5-minute interval saves
+    after every iteration (the previous one is kept as .prev); the run ends as one without any
+    checkpoint, and resuming from a time-based checkpoint ends as the uninterrupted run."""
+    seed_everything(0)
+    plain = _build(None).train(12)
+    readings = iter(range(0, 10**6, 420))
+    monkeypatch.setattr(time, "monotonic", lambda: float(next(readings)))
+    saves = []
+    original = Trainer.save
+    monkeypatch.setattr(Trainer, "save", lambda self, path: (saves.append(self.step), original(self, path)))
+    seed_everything(0)
+    timed = _build(tmp_path / "t", checkpoint_every=0, checkpoint_minutes=5.0).train(12)
+    assert saves == list(range(1, 13))
+    _assert_same_state(plain.critic, timed.critic)
+    _assert_same_state(plain.generator, timed.generator)
+    _assert_same_log(plain.log, timed.log)
+    seed_everything(0)
+    _build(tmp_path / "r", checkpoint_every=0, checkpoint_minutes=5.0).train(7)
+    torch.manual_seed(999)
+    resumed = _build(tmp_path / "r", checkpoint_every=0, checkpoint_minutes=5.0).train(12, resume=True)
+    _assert_same_state(plain.critic, resumed.critic)
+    _assert_same_log(plain.log, resumed.log)
 
 
 def test_resume_without_checkpoint_starts_fresh(tmp_path: Path) -> None:

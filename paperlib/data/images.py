@@ -23,53 +23,30 @@ where to get them; there is never a silent fall-back to another data set.
 ``digits`` is scikit-learn's bundled 8x8 handwritten digits (1797 images, no download), upsampled
 bilinearly to 32x32: the offline default for CPU-scale runs.
 
-:class:`ImageSampler` turns a data set into the trainer's ``data``: ``sampler(batch_size)`` is the next
-batch of images of an endless sequence of epochs, each a seeded permutation, and its
-``state_dict`` (epoch and batch within it) makes a resumed run see the batches of an uninterrupted one.
+:class:`~paperlib.data.sampler.DatasetSampler` turns such a data set into the trainer's ``data``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.datasets import load_digits
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import Dataset
 from torchvision import datasets, transforms
 
-from paperlib.config import ParameterError, check_bool, check_choice, check_int, project_root
-
-IMAGE_DATASETS = ("digits", "mnist", "cifar10", "stl10", "celeba", "lsun_bedroom", "lfw")
-
-IMAGE_SHAPES: dict[str, tuple[int, int]] = {
-    "digits": (1, 32),
-    "mnist": (1, 28),
-    "cifar10": (3, 32),
-    "stl10": (3, 48),
-    "celeba": (3, 64),
-    "lsun_bedroom": (3, 64),
-    "lfw": (3, 64),
-}
-"""Native (channels, side) of each data set's images, used when ``size`` is not given."""
-
-SPLITS: dict[str, tuple[str, ...]] = {
-    "digits": ("all",),
-    "mnist": ("train", "test"),
-    "cifar10": ("train", "test"),
-    "stl10": ("train+unlabeled", "train", "unlabeled", "test"),
-    "celeba": ("all", "train", "valid", "test"),
-    "lsun_bedroom": ("train", "val"),
-    "lfw": ("all", "train", "test"),
-}
-"""The splits each data set may be asked for; the first one is the default."""
-
-DATA_ENV = "PAPERLIB_DATA"
-DEFAULT_DATA_ROOT = "~/.cache/paperlib/data"
+from paperlib.config import check_bool, check_choice, check_int
+from paperlib.data.catalog import (
+    DATA_ENV,
+    IMAGE_DATASETS,
+    IMAGE_SHAPES,
+    SPLITS,
+    DatasetMissingError,
+    data_root,
+)
 
 CELEBA_CROP = 108  # side of the centre crop of the 178x218 aligned CelebA images (DCGAN/WGAN code)
 LFW_CROP = 128  # side of the centre crop of the 250x250 LFW images (our choice; the paper gives none)
@@ -125,23 +102,6 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
         "https://www.kaggle.com/datasets/jessicali9530/lfw-dataset)",
     ),
 }
-
-
-class DatasetMissingError(FileNotFoundError):
-    """An image data set is neither on disk nor downloadable; the message says what to put where."""
-
-
-def data_root(root: str | os.PathLike | None = None) -> Path:
-    """The folder that holds the image data sets.
-
-    ``root`` if given, else the environment variable ``PAPERLIB_DATA`` if set, else
-    ``~/.cache/paperlib/data``. ``~`` is expanded; a relative path is taken relative to
-    :func:`~paperlib.config.project_root`, as run folders are (notebooks run in their own folder).
-    """
-    if root is None:
-        root = os.environ.get(DATA_ENV) or DEFAULT_DATA_ROOT
-    path = Path(root).expanduser()
-    return path if path.is_absolute() else project_root() / path
 
 
 class _TensorImages(Dataset):
@@ -287,107 +247,3 @@ def image_dataset(
         _remove_empty_new_folders(chain, existed)
         raise DatasetMissingError(_missing_message(name, root, split, download, error, root_name)) from error
     return _IntLabels(base)
-
-
-def _permutation(seed: int, epoch: int, n: int) -> np.ndarray:
-    entropy = np.random.SeedSequence((seed, epoch)).generate_state(4)
-    return np.random.RandomState(entropy).permutation(n)
-
-
-def _batches(seed: int, n: int, batch_size: int, epoch: int, batch: int) -> Iterator[list[int]]:
-    """Indices of every full batch from batch ``batch`` of epoch ``epoch`` on, forever.
-
-    A function rather than a method, so that the loader holds no reference back to its sampler and
-    a dropped sampler shuts its worker processes down at once.
-    """
-    while True:
-        order = _permutation(seed, epoch, n)
-        for b in range(batch, n // batch_size):
-            yield order[b * batch_size : (b + 1) * batch_size].tolist()
-        epoch, batch = epoch + 1, 0
-
-
-class ImageSampler:
-    """An endless stream of image batches from ``dataset``: ``sampler(batch_size)`` is the next batch.
-
-    The stream is a sequence of epochs; epoch ``e`` visits the data set in the order of a permutation
-    drawn by ``numpy.random.RandomState`` seeded from ``SeedSequence((seed, e))`` (so different seeds
-    give unrelated orders) in batches of ``batch_size``, dropping the last incomplete batch. A batch
-    is a float tensor (batch_size, C, H, W) on ``device``; labels are left out (read them from
-    ``sampler.dataset``). With ``num_workers > 0`` a ``torch.utils.data.DataLoader`` with that many
-    worker processes loads the batches ahead of time. The sampler never draws from the global random
-    number generators, so starting or restoring it leaves the trainer's noise stream alone.
-
-    :meth:`state_dict` is the epoch and the batch within it of the next batch to hand out; batches
-    loaded ahead but not yet handed out do not count, so a sampler restored with
-    :meth:`load_state_dict` continues with exactly the batches an uninterrupted one would give.
-
-    ``dequantize`` turns 8-bit images, scaled to [-1, 1] as ``2 k / 255 - 1``, into the continuous
-    data of the official ResNet code (``gan_cifar_resnet.py``): ``2 (k / 256 - 0.5) + U[0, 1/128)``,
-    with noise drawn from a generator seeded by (seed, epoch, batch), so that it is resumable too.
-    """
-
-    def __init__(
-        self,
-        dataset: Dataset,
-        batch_size: int,
-        seed: int = 0,
-        device: torch.device | str = "cpu",
-        num_workers: int = 0,
-        dequantize: bool = False,
-    ) -> None:
-        self.dataset = dataset
-        self.dequantize = check_bool("dequantize", dequantize)
-        self.batch_size = check_int("batch_size", batch_size, 1)
-        if self.batch_size > len(dataset):
-            raise ParameterError(
-                f"batch_size={batch_size} must be at most the data set's size, {len(dataset)} images"
-            )
-        self.seed = check_int("seed", seed)
-        self.device = torch.device(device)
-        self.num_workers = check_int("num_workers", num_workers)
-        self.batches_per_epoch = len(dataset) // self.batch_size
-        self.epoch = 0
-        self.batch = 0
-        self._stream: Iterator[Any] | None = None
-
-    def permutation(self, epoch: int) -> np.ndarray:
-        """The order in which epoch ``epoch`` visits the data set."""
-        return _permutation(self.seed, epoch, len(self.dataset))
-
-    def __call__(self, n: int) -> torch.Tensor:
-        if n != self.batch_size:
-            raise ParameterError(f"n={n!r} must equal the sampler's batch_size={self.batch_size}")
-        if self._stream is None:
-            loader = DataLoader(
-                self.dataset,
-                batch_sampler=_batches(self.seed, len(self.dataset), self.batch_size, self.epoch, self.batch),
-                num_workers=self.num_workers,
-                pin_memory=self.device.type == "cuda",
-                # the loader draws its workers' base seed from this generator: drawing it from the
-                # global one would shift the trainer's noise stream whenever a loader is (re)started
-                generator=torch.Generator().manual_seed(self.seed),
-            )
-            self._stream = iter(loader)
-        images = next(self._stream)[0]
-        if self.dequantize:
-            entropy = np.random.SeedSequence((self.seed, self.epoch, self.batch)).generate_state(1)[0]
-            noise = torch.rand(images.shape, generator=torch.Generator().manual_seed(int(entropy)))
-            images = (images + 1) * (255 / 256) - 1 + noise / 128
-        self.batch += 1
-        if self.batch == self.batches_per_epoch:
-            self.epoch, self.batch = self.epoch + 1, 0
-        return images.to(self.device, non_blocking=True)
-
-    def state_dict(self) -> dict[str, int]:
-        return {"epoch": self.epoch, "batch": self.batch}
-
-    def load_state_dict(self, state: dict[str, int]) -> None:
-        self.epoch = check_int("epoch", state["epoch"])
-        self.batch = check_int("batch", state["batch"])
-        if self.batch >= self.batches_per_epoch:
-            raise ParameterError(
-                f"batch={self.batch} must be below the {self.batches_per_epoch} batches of an epoch "
-                "(was the state saved with another batch size or data set?)"
-            )
-        self._stream = None  # the next call starts a fresh loader at the restored position

@@ -24,7 +24,7 @@ number depends on the Python version, whose documentation it is):
 enough for a GAN to learn English spelling at CPU scale, not a substitute for One Billion Word.
 
 A :class:`CharCorpus` holds the lines as a ``(lines, seq_len)`` tensor of character indices; its
-:meth:`~CharCorpus.one_hot` dataset feeds :class:`~paperlib.data.images.ImageSampler`, the
+:meth:`~CharCorpus.one_hot` dataset feeds :class:`~paperlib.data.sampler.DatasetSampler`, the
 resumable batch stream of every run, with one-hot batches ``(batch, seq_len, vocabulary)``.
 """
 
@@ -43,7 +43,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset
 
 from paperlib.config import ParameterError, check_choice, check_int
-from paperlib.data.images import DatasetMissingError, data_root
+from paperlib.data.catalog import DatasetMissingError, data_root
 
 TEXT_DATASETS = ("sentences", "billion_word")
 PAD = "`"

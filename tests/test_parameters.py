@@ -1,0 +1,91 @@
+"""Chapter parameters at two scales (paperlib.parameters): one declaration each, overrides, typos."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from paperlib.config import ParameterError
+from paperlib.parameters import declared, resolved, scale_table, scaled, selected_groups
+
+
+def _cell() -> dict:
+    """A parameters cell's namespace: plain names, IPython's, and scaled declarations."""
+    namespace = {
+        "pl": object(),
+        "In": [],
+        "scale": "cpu",
+        "steps": scaled(400, 100_000, minimum=1, source="gan_toy.py ITERS"),
+        "lam": scaled(0.1, 10.0, above=0.0, source="section 4"),
+        "dataset": scaled("digits", "cifar10", choices=("digits", "cifar10", "mnist")),
+        "check": scaled(True, False),
+        "device": scaled("auto"),
+    }
+    return namespace
+
+
+def test_values_follow_the_scale_and_explicit_values_win() -> None:
+    namespace = _cell()
+    declaration = declared(namespace)
+    assert resolved(declaration, namespace, "cpu") == {
+        "steps": 400, "lam": 0.1, "dataset": "digits", "check": True, "device": "auto"
+    }  # fmt: skip
+    assert resolved(declaration, namespace, "paper")["steps"] == 100_000
+    namespace |= {"steps": 1000, "lam": 1, "_i3": "x = 1"}  # what papermill injects, and IPython's own
+    paper = resolved(declaration, namespace, "paper")
+    assert paper["steps"] == 1000 and paper["lam"] == 1.0 and isinstance(paper["lam"], float)
+    assert paper["dataset"] == "cifar10" and paper["check"] is False  # untouched: the paper's
+
+
+@pytest.mark.parametrize(
+    ("injected", "phrase"),
+    [
+        ({"stpes": 500_000}, "unknown parameter 'stpes'; did you mean steps?"),
+        ({"steps": 0}, "steps=0 must be an integer >= 1"),
+        ({"steps": 2.5}, "steps=2.5 must be an integer"),
+        ({"lam": math.inf}, "lam=inf must be a finite number"),
+        ({"lam": 0.0}, "lam=0.0 must be a number > 0.0"),
+        ({"dataset": "cifar11"}, "dataset='cifar11' is not allowed; choose one of: 'digits', 'cifar10'"),
+        ({"check": "false"}, "check='false' must be True or False"),
+        ({"device": 3}, "device=3 must be a string"),
+    ],
+)
+def test_bad_or_unknown_values_are_refused_naming_them(injected: dict, phrase: str) -> None:
+    namespace = _cell()
+    declaration = declared(namespace)
+    with pytest.raises(ParameterError) as error:
+        resolved(declaration, namespace | injected, "cpu")
+    assert phrase in str(error.value)
+
+
+def test_a_name_far_from_every_parameter_gets_no_suggestion() -> None:
+    namespace = _cell()
+    declaration = declared(namespace)
+    with pytest.raises(ParameterError, match=r"unknown parameter 'zzz' \(papermill"):
+        resolved(declaration, namespace | {"zzz": 1}, "cpu")
+
+
+def test_declarations_are_checked_themselves() -> None:
+    with pytest.raises(ParameterError, match="both values must be of one kind"):
+        scaled(10.0, 1)  # a float at CPU scale, an int at the paper's
+    with pytest.raises(ParameterError, match="paper value=0 must be an integer >= 1"):
+        scaled(5, 0, minimum=1)
+    with pytest.raises(ParameterError, match="scale='gpu'"):
+        resolved(declared(_cell()), _cell(), "gpu")
+
+
+def test_the_scale_table_shows_both_values_and_the_source() -> None:
+    rows = scale_table(declared(_cell()))
+    assert rows[0] == ["steps", "400", "100000", "gan_toy.py ITERS"]
+    assert [r[0] for r in rows] == ["steps", "lam", "dataset", "check", "device"]
+
+
+def test_experiment_groups() -> None:
+    groups = ("toy", "images", "text")
+    assert selected_groups("experiments", "all", groups) == groups
+    assert selected_groups("experiments", "text, toy", groups) == ("toy", "text")  # the chapter's order
+    with pytest.raises(ParameterError, match="experiments='imgs' is not allowed; choose one of: 'toy'"):
+        selected_groups("experiments", "toy,imgs", groups)
+    with pytest.raises(ParameterError, match="names a group twice"):
+        selected_groups("experiments", "toy,toy", groups)
