@@ -62,7 +62,7 @@ def toy_trainer(
     ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
     (WGAN-GP Figure 1a) and only the critic is trained. Every evaluation is the exact W1 between
     ``eval_samples`` generated points (fixed noise) and as many held-out real points, recorded as
-    ``trainer.evals["w1"]``. Other keywords go to :class:`Trainer`.
+    ``trainer.evals["w1"]``. Other keywords go to :class:`~paperlib.train.Trainer`.
     """
     seed_everything(seed)
     held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)

@@ -56,12 +56,12 @@ class Scaled:
         return type(self.cpu)
 
     def at(self, scale: str) -> Any:
-        """The value at ``scale`` (one of :data:`SCALES`)."""
+        """The value at ``scale`` (``"cpu"`` or ``"paper"``)."""
         return self.cpu if check_choice("scale", scale, SCALES) == "cpu" else self.paper
 
     def check(self, name: str, value: Any) -> Any:
         """``value`` as this parameter's kind, once it has the kind and meets the choices and bounds;
-        else a :class:`ParameterError` naming ``name``."""
+        else a :class:`~paperlib.config.ParameterError` naming ``name``."""
         if self.kind is bool:
             value = check_bool(name, value)
         elif self.kind is int:

@@ -9,16 +9,17 @@ Which paper trains on what:
 * Wasserstein proximal regularization: CIFAR-10 and the aligned and cropped CelebA.
 * Simple gradient penalty mu-WGAN (SGP, Kim et al.): CIFAR-10 and MNIST.
 
-Conventions. :func:`image_dataset` returns a ``torch.utils.data.Dataset`` of ``(image, label)`` pairs:
-``image`` a float32 tensor of shape (C, H, W) with values in [-1, 1] (the range of a ``tanh``
-generator), ``label`` an ``int`` (0 where a data set has none; -1 for the unlabeled STL-10 images, as
-torchvision has it). Every data set has a native shape, :data:`IMAGE_SHAPES`; the ``size`` argument
-resizes *any* data set to ``size x size`` instead (DCGAN-style 32x32 networks need ``size=32`` for
-MNIST). Everything but ``digits`` is read through ``torchvision.datasets`` from the folder
-:func:`data_root` (``root`` argument, else the ``PAPERLIB_DATA`` environment variable, else
+Conventions. :func:`image_dataset` returns a ``torch.utils.data.Dataset`` of ``(image, label)``
+pairs: ``image`` a float32 tensor of shape (C, H, W) with values in [-1, 1] (the range of a ``tanh``
+generator), ``label`` an ``int`` (0 where a data set has none; -1 for the unlabeled STL-10 images,
+as torchvision has it). Every data set has a native shape,
+:data:`~paperlib.data.catalog.IMAGE_SHAPES`; the ``size`` argument resizes *any* data set to ``size
+x size`` instead (the 32x32 ResNet needs ``size=32`` for MNIST). Everything but ``digits``
+is read through ``torchvision.datasets`` from the folder :func:`~paperlib.data.catalog.data_root`
+(``root`` argument, else the ``PAPERLIB_DATA`` environment variable, else
 ``~/.cache/paperlib/data``), downloaded there by torchvision when it can. A data set that is neither
-there nor downloadable raises :class:`DatasetMissingError`, which says which files to put where and
-where to get them; there is never a silent fall-back to another data set.
+there nor downloadable raises :class:`~paperlib.data.catalog.DatasetMissingError`, which says which
+files to put where and where to get them; there is never a silent fall-back to another data set.
 
 ``digits`` is scikit-learn's bundled 8x8 handwritten digits (1797 images, no download), upsampled
 bilinearly to 32x32: the offline default for CPU-scale runs.
@@ -220,12 +221,13 @@ def image_dataset(
     * ``lfw``: Labeled Faces in the Wild (funneled, 250x250), centre crop 128x128 resized to 64x64;
       split ``all`` (the ten folds of ``people.txt``), ``train`` or ``test``; label the person.
 
-    ``size`` resizes any data set to ``size x size`` instead of its native side (:data:`IMAGE_SHAPES`).
-    ``download`` lets torchvision fetch a missing data set (MNIST, CIFAR-10, STL-10, CelebA; it cannot
-    fetch LSUN or LFW). The files go under :func:`data_root` of ``root``. A data set that is missing
-    there and cannot be downloaded raises :class:`DatasetMissingError`, whose message names the
-    setting that chose ``root`` as ``root_name`` (a notebook passes its parameter's name); a failed
-    download leaves no empty folders behind.
+    ``size`` resizes any data set to ``size x size`` instead of its native side
+    (:data:`~paperlib.data.catalog.IMAGE_SHAPES`). ``download`` lets torchvision fetch a missing
+    data set (MNIST, CIFAR-10, STL-10, CelebA; it cannot fetch LSUN or LFW). The files go under
+    :func:`~paperlib.data.catalog.data_root` of ``root``. A data set that is missing there and
+    cannot be downloaded raises :class:`~paperlib.data.catalog.DatasetMissingError`, whose message
+    names the setting that chose ``root`` as ``root_name`` (a notebook passes its parameter's name);
+    a failed download leaves no empty folders behind.
     """
     check_choice("dataset", name, IMAGE_DATASETS)
     split = SPLITS[name][0] if split is None else check_choice("split", split, SPLITS[name])

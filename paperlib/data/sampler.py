@@ -49,9 +49,9 @@ class DatasetSampler:
     worker processes loads the batches ahead of time. The sampler never draws from the global random
     number generators, so starting or restoring it leaves the trainer's noise stream alone.
 
-    :meth:`state_dict` is the epoch and the batch within it of the next batch to hand out; batches
+    ``state_dict()`` is the epoch and the batch within it of the next batch to hand out; batches
     loaded ahead but not yet handed out do not count, so a sampler restored with
-    :meth:`load_state_dict` continues with exactly the batches an uninterrupted one would give.
+    ``load_state_dict`` continues with exactly the batches an uninterrupted one would give.
 
     ``dequantize`` turns 8-bit images, scaled to [-1, 1] as ``2 k / 255 - 1``, into the continuous
     data of the official ResNet code (``gan_cifar_resnet.py``): ``2 (k / 256 - 0.5) + U[0, 1/128)``,

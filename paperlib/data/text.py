@@ -199,11 +199,11 @@ def text_corpus(
     root: str | os.PathLike | None = None,
     seed: int = 0,
 ) -> CharCorpus:
-    """The character corpus ``name`` (:data:`TEXT_DATASETS`) with the official conventions (see above).
+    """The character corpus ``name`` (``TEXT_DATASETS``) with the official conventions (see above).
 
     ``billion_word`` is read from ``<root>/1-billion-word-language-modeling-benchmark-r13output`` under
-    :func:`~paperlib.data.images.data_root` of ``root``; a missing shard raises
-    :class:`~paperlib.data.images.DatasetMissingError` with download instructions. ``sentences``
+    :func:`~paperlib.data.catalog.data_root` of ``root``; a missing shard raises
+    :class:`~paperlib.data.catalog.DatasetMissingError` with download instructions. ``sentences``
     needs nothing (``max_lines`` caps it too).
     """
     check_choice("dataset", name, TEXT_DATASETS)

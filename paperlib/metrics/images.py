@@ -425,8 +425,8 @@ def _digits(split: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 class DigitsClassifier(nn.Module):
-    """Small CNN on ``(N, 1, 32, 32)`` digits in ``[-1, 1]``: :meth:`features` (64-d, penultimate
-    layer) and :meth:`forward` (10 logits). ``test_accuracy`` is its accuracy on the held-out split."""
+    """Small CNN on ``(N, 1, 32, 32)`` digits in ``[-1, 1]``: ``features`` (64-d, penultimate
+    layer) and ``forward`` (10 logits). ``test_accuracy`` is its accuracy on the held-out split."""
 
     FEATURES = 64
 

@@ -71,7 +71,7 @@ def frequency_jsd(p: NgramFrequencies, q: NgramFrequencies) -> float:
 
     Only the n-grams of ``p`` are looked up in ``q`` (binary search in its sorted codes): an n-gram of
     one side only, with frequency f, contributes f log2(f / (f/2)) = f to its side's KL term, so the
-    n-grams of ``q`` alone enter through their total mass. The cost is O(|p| log |q| + |q|), which
+    n-grams of ``q`` alone enter through their total mass. The cost is ``O(|p| log |q| + |q|)``, which
     keeps an evaluation of a few thousand samples fast against a reference of millions of n-grams.
     """
     if (p.n, p.vocab_size) != (q.n, q.vocab_size):

@@ -8,14 +8,14 @@ critic's 7x7 map halved to 4x4 (TensorFlow's ``"SAME"`` rounds up). ``size=64`` 
 the 32x32 network started at 6x6 instead of 4x4, for the 48x48 STL-10 experiments of the gradient
 layer paper (Nitanda & Suzuki 2018).
 
-=====  =======  ==========================================  ==========================================
-size   start    generator channels (5x5 stride-2 deconvs)   critic channels (5x5 stride-2 convs)
-=====  =======  ==========================================  ==========================================
-28     4x4      4dim -> 2dim -> dim -> c   (4, 8>7, 14, 28) c -> dim -> 2dim -> 4dim  (14, 7, 4)
-32     4x4      4dim -> 2dim -> dim -> c   (4, 8, 16, 32)   c -> dim -> 2dim -> 4dim  (16, 8, 4)
-48     6x6      4dim -> 2dim -> dim -> c   (6, 12, 24, 48)  c -> dim -> 2dim -> 4dim  (24, 12, 6)
-64     4x4      8dim -> 4dim -> 2dim -> dim -> c            c -> dim -> 2dim -> 4dim -> 8dim
-=====  =======  ==========================================  ==========================================
+=====  =======  ==============================================  ==========================================
+size   start    generator channels (5x5 stride-2 deconvs)       critic channels (5x5 stride-2 convs)
+=====  =======  ==============================================  ==========================================
+28     4x4      4dim -> 2dim -> dim -> c   (4, 8 > 7, 14, 28)   c -> dim -> 2dim -> 4dim  (14, 7, 4)
+32     4x4      4dim -> 2dim -> dim -> c   (4, 8, 16, 32)       c -> dim -> 2dim -> 4dim  (16, 8, 4)
+48     6x6      4dim -> 2dim -> dim -> c   (6, 12, 24, 48)      c -> dim -> 2dim -> 4dim  (24, 12, 6)
+64     4x4      8dim -> 4dim -> 2dim -> dim -> c                c -> dim -> 2dim -> 4dim -> 8dim
+=====  =======  ==============================================  ==========================================
 
 The generator maps ``noise_dim`` Gaussian noise through a linear layer to ``top x start x start``
 (``top`` the widest channel count), then batch norm and the activation after every layer but the
@@ -117,7 +117,7 @@ class DCGANGenerator(nn.Module):
     ``size=28`` the first ends in the crop to 7x7), ``self.head`` the last deconv and ``output``
     (``"tanh"``: images in [-1, 1]; ``"sigmoid"``: in [0, 1]). ``batch_norm=False`` drops every batch
     norm (WGAN-GP Table 1 varies it; ``gan_mnist.py`` has none with the penalty); ``activation`` is one
-    of :data:`paperlib.nets.mlp.ACTIVATIONS`; ``extra_layers`` deepens the network (see the module).
+    of ``paperlib.nets.mlp.ACTIVATIONS``; ``extra_layers`` deepens the network (see the module).
     """
 
     def __init__(
