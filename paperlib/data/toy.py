@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from sklearn.datasets import make_swiss_roll
 from torch import nn
 
 from paperlib.config import check_choice, check_int
@@ -51,6 +50,8 @@ def sample_toy(name: str, n: int, rng: np.random.RandomState) -> np.ndarray:
     check_choice("dataset", name, DATASETS)
     check_int("n", n, 1)
     if name == "swissroll":
+        from sklearn.datasets import make_swiss_roll  # scikit-learn takes 0.7 s to import: only here
+
         points = make_swiss_roll(n_samples=n, noise=0.25, random_state=rng)[0][:, [0, 2]]
         return (points / _SCALE[name]).astype(np.float32)
     centers = mixture_centers(name) * _SCALE[name]
