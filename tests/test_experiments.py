@@ -263,3 +263,17 @@ def test_resnet_architecture_on_one_channel_digits() -> None:
         image_trainer("digits", architecture="resnet", critic_norm="layer", **TINY_IMAGE_RUN)
     with pytest.raises(ParameterError, match="architecture='vgg'"):
         image_trainer("digits", architecture="vgg", **TINY_IMAGE_RUN)
+
+
+def test_critic_losses_refuse_sets_of_different_sizes() -> None:
+    """Each set is scored against one generated batch of its size: sets of two sizes are refused."""
+    from paperlib.experiments import critic_losses
+
+    trainer = image_trainer("digits", **TINY_IMAGE_RUN)
+    images = torch.zeros(4, 1, 32, 32)
+    assert set(critic_losses(trainer, {"a": images, "b": images}, seed=0)) == {
+        "neg_critic_loss_a",
+        "neg_critic_loss_b",
+    }
+    with pytest.raises(ParameterError, match=r"equally large, got sizes \[3, 4\]"):
+        critic_losses(trainer, {"a": images, "b": images[:3]}, seed=0)
