@@ -11,9 +11,10 @@ In the notebook's cell tagged ``parameters`` every parameter is one line::
 so that ``papermill --help-notebook`` shows, for each, both values (its default is the
 :func:`scaled` expression) and what it means (its comment). papermill injects the values given
 with ``-p`` in a cell after this one; the next cell calls ``globals().update(pl.resolved(PARAMETERS,
-globals(), scale))``, which gives every parameter left alone its value at ``scale``, checks every
-value against its declaration (type, choices, bounds), and refuses a name that was injected but
-never declared (``-p stpes 500000``), naming the closest declared ones.
+globals(), scale))`` before anything else, which gives every parameter left alone its value at
+``scale``, checks every value against its declaration (type, choices, bounds), and refuses a name
+that was injected but never declared (``-p stpes 500000``), naming the closest declared ones, as
+well as an injected value for a name of the cell that is not a parameter (``-p pl 3``).
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ class Scaled:
                 f"scaled({self.cpu!r}, {self.paper!r}): both values must be of one kind of "
                 f"{', '.join(k.__name__ for k in KINDS)}"
             )
+        bounded = self.minimum is not None or self.above is not None
+        if bounded and self.kind not in (int, float):
+            raise ParameterError(f"scaled({self.cpu!r}, ...): only numbers take minimum= or above=")
+        if self.minimum is not None and self.above is not None:
+            raise ParameterError(f"scaled({self.cpu!r}, ...): give minimum= or above=, not both")
+        if self.kind is int and bounded and not float(self.minimum or self.above or 0).is_integer():
+            raise ParameterError(f"scaled({self.cpu!r}, ...): an integer's bound must be an integer")
         self.check("cpu value", self.cpu)
         self.check("paper value", self.paper)
 
@@ -65,7 +73,8 @@ class Scaled:
         if self.kind is bool:
             value = check_bool(name, value)
         elif self.kind is int:
-            value = check_int(name, value, -(2**63) if self.minimum is None else int(self.minimum))
+            lowest = self.minimum if self.above is None else self.above + 1
+            value = check_int(name, value, -(2**63) if lowest is None else int(lowest))
         elif self.kind is float:
             if self.above is not None:
                 value = check_float(name, value, self.above, inclusive=False)
@@ -102,16 +111,21 @@ def scaled(
 
 @dataclass(frozen=True)
 class Declaration:
-    """What a chapter's parameters cell declared, and every name its namespace held then."""
+    """What a chapter's parameters cell declared: its scaled parameters, the names of its plain ones
+    (``scale``, ``experiments``: checked by the chapter), and every other object its namespace held
+    then, which papermill must not replace."""
 
     parameters: dict[str, Scaled]
-    names: frozenset[str]
+    plain: frozenset[str]
+    others: dict[str, Any]
 
 
-def declared(namespace: Mapping[str, Any]) -> Declaration:
-    """The declaration of the parameters cell whose namespace is ``namespace`` (call it last there)."""
+def declared(namespace: Mapping[str, Any], plain: Sequence[str] = ("scale", "experiments")) -> Declaration:
+    """The declaration of the parameters cell whose namespace is ``namespace`` (call it last there);
+    ``plain`` names its parameters that are not :func:`scaled`."""
     parameters = {name: value for name, value in namespace.items() if isinstance(value, Scaled)}
-    return Declaration(parameters, frozenset(namespace))
+    others = {n: v for n, v in namespace.items() if n not in parameters and n not in plain}
+    return Declaration(parameters, frozenset(plain), others)
 
 
 def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str) -> dict[str, Any]:
@@ -120,10 +134,12 @@ def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str)
     declaration, is not declared and does not start with ``_`` (IPython's own) is refused: papermill
     passes a misspelled ``-p`` name on, with only a warning."""
     check_choice("scale", scale, SCALES)
-    declared_names = sorted(declaration.parameters)
-    for name in sorted(set(namespace) - declaration.names):
-        if not name.startswith("_") and name not in declaration.parameters:
-            close = difflib.get_close_matches(name, declared_names, n=3)
+    known = set(declaration.parameters) | declaration.plain
+    for name in sorted(set(namespace) - known):
+        if name.startswith("_") or isinstance(namespace[name], Declaration):
+            continue  # IPython's own names, and the declaration itself
+        if name not in declaration.others or namespace[name] is not declaration.others[name]:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ParameterError(
                 f"unknown parameter {name!r}{hint} (papermill --help-notebook lists the parameters)"

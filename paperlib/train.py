@@ -389,6 +389,13 @@ class Trainer:
 
     def _train(self, steps: int, resume: bool, progress: bool) -> Trainer:
         path = self.checkpoint_path
+        previous = None if path is None else path.with_name(path.name + PREVIOUS_SUFFIX)
+        if previous is not None and previous.exists() and not path.exists():
+            raise CheckpointError(
+                f"{path} is missing but {previous} is there: the folder was changed by hand. To resume "
+                f"from the previous checkpoint, run: mv {previous} {path}; to start afresh, remove "
+                f"{previous} (nothing was trained or overwritten)"
+            )
         if path is not None and path.exists():
             if not resume:
                 raise FileExistsError(

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+import paperlib as pl
 from paperlib.config import ParameterError
 from paperlib.parameters import declared, resolved, scale_table, scaled, selected_groups
 
@@ -89,3 +90,55 @@ def test_experiment_groups() -> None:
         selected_groups("experiments", "toy,imgs", groups)
     with pytest.raises(ParameterError, match="names a group twice"):
         selected_groups("experiments", "toy,toy", groups)
+
+
+CELL = """
+import paperlib as pl
+
+scale: str = "cpu"
+steps: int = pl.scaled(400, 100_000, minimum=1)
+PARAMETERS = pl.declared(globals())
+"""
+
+
+@pytest.mark.parametrize(
+    ("injected", "expected"),
+    [
+        ("", {"steps": 400}),
+        ("scale = 'paper'\n", {"steps": 100_000}),
+        ("steps = 7\n", {"steps": 7}),
+        ("stpes = 500000\n", "unknown parameter 'stpes'; did you mean steps?"),
+        ("pl = 3\n", "unknown parameter 'pl'"),
+    ],
+)
+def test_the_documented_notebook_pattern(injected: str, expected: object) -> None:
+    """The parameters cell, papermill's injected cell, then the resolution first in the next cell."""
+    namespace: dict = {}
+    exec(CELL, namespace)  # noqa: S102 - the cells of a notebook, as its kernel runs them
+    exec(injected, namespace)  # noqa: S102
+    if isinstance(expected, str):
+        with pytest.raises(ParameterError, match=expected):
+            resolved(namespace["PARAMETERS"], namespace, namespace["scale"])
+    else:
+        assert resolved(namespace["PARAMETERS"], namespace, namespace["scale"]) == expected
+    assert pl.scaled is scaled and pl.declared is declared
+
+
+@pytest.mark.parametrize(
+    ("make", "phrase"),
+    [
+        (lambda: scaled("a", minimum=3), "only numbers take minimum"),
+        (lambda: scaled(5.0, minimum=0.5, above=3.0), "not both"),
+        (lambda: scaled(5, minimum=0.5), "an integer's bound must be an integer"),
+    ],
+)
+def test_bounds_that_do_not_fit_the_kind_are_refused(make, phrase: str) -> None:  # noqa: ANN001
+    with pytest.raises(ParameterError, match=phrase):
+        make()
+
+
+def test_an_integer_above_bound_is_enforced() -> None:
+    spec = scaled(5, 10, above=0)
+    assert spec.check("n", 1) == 1
+    with pytest.raises(ParameterError, match="n=0 must be an integer >= 1"):
+        spec.check("n", 0)

@@ -257,3 +257,16 @@ def test_temporary_files_have_names_of_their_own(tmp_path: Path) -> None:
         list(pool.map(lambda t: write_text(target, t), texts))
     assert target.read_text() in texts
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_folder_with_only_the_previous_checkpoint_is_not_restarted(tmp_path: Path) -> None:
+    """checkpoint.pt removed by hand, .prev left: the run is refused (it used to start from step 0
+    and overwrite .prev), and after the mv the message suggests it resumes."""
+    path, _ = _saved(tmp_path)
+    path.unlink()
+    settings = dict(TOY, run_dir=tmp_path, checkpoint_every=2)
+    with pytest.raises(CheckpointError, match=r"is missing but .*\.prev is there.*mv "):
+        toy_trainer("8gaussians", **settings).train(6, resume=True)
+    assert read_checkpoint(tmp_path / (Trainer.CHECKPOINT + ".prev"))["step"] == 2
+    (tmp_path / (Trainer.CHECKPOINT + ".prev")).replace(path)
+    assert toy_trainer("8gaussians", **settings).train(6, resume=True).step == 6
