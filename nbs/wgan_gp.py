@@ -40,55 +40,84 @@
 # wide instead of 512, image and text networks 8 to 16 channels wide instead of 128 to 512) and
 # tens to hundreds of generator iterations instead of 100,000 to 200,000, so that the whole
 # chapter executes in under three minutes on two CPU cores. Every number below that we measured is a
-# CPU-scale number unless it says otherwise. The paper's scale is one papermill command away (see
-# the reproduction table at the end). Where the text quotes a range "over seeds 0–3", the values
+# CPU-scale number unless it says otherwise. The paper's scale is one parameter away,
+# `-p scale paper` ({ref}`wgan-gp-scales` lists what it sets, each value with its source), and
+# `-p experiments` picks the experiment groups to run: `toy` (sections 4–6), `images` (7, the
+# one-sided penalty of section 8 and Figure 5a), `archs` (8), `resnet` (9), `text` (10) and
+# `overfit` (11); the sections of a group left out say so and show nothing. The commands are in
+# the reproduction table at the end. Where the text quotes a range "over seeds 0–3", the values
 # it comes from are printed in {ref}`wgan-gp-seed-record` at the end: every line this chapter
 # printed in each of those executions (`make seeds`).
 
 # %% tags=["parameters"]
-steps: int = 400  # generator iterations of each toy GAN run (official toy code: 100000)
-seeds: int = 1  # independent seeds of each toy GAN configuration (3 at full scale)
-seed: int = 0  # first seed; runs use seed, seed + 1, ...
-toy_dataset: str = "all"  # toy data of the GAN runs: "8gaussians", "25gaussians", "swissroll" or "all"
-width: int = 128  # hidden width of the toy MLPs (official toy code: 512)
-lam: float = 0.1  # gradient-penalty weight of the toy GAN runs (official toy code: 0.1; paper: 10)
-critic_steps: int = 1500  # critic updates when a critic is trained to optimality (Fig. 1a, Prop. 1)
-deep_steps: int = 75  # generator iterations of the 12-layer runs of Fig. 1b
-device: str = "auto"  # "auto", "cpu", "cuda" or "mps"
-workers: int = 2  # processes for independent runs, one thread each (use 1 on a GPU)
-out_dir: str = "runs"  # run folders: <out_dir>/wgan_gp/<experiment>/, relative to the repository root
-dataset: str = "digits"  # images of the Figure 3 runs: "digits" (offline), "cifar10" (paper), "mnist", ...
-image_steps: int = 150  # generator iterations of each Figure 3 run (official gan_cifar.py: 200000)
-image_dim: int = 8  # width of the Figure 3 generators and critics (official: 128)
-image_batch_size: int = 32  # batch size of every image run (paper: 64)
-image_eval_every: int = 25  # generator iterations between evaluations of every image run (official: 1000)
-image_eval_samples: int = 500  # generated images per evaluation (official in-training IS: 1000)
-text_dataset: str = "sentences"  # text of the language GAN: "sentences" (offline) or "billion_word" (paper)
-text_steps: int = 60  # generator iterations of the language GAN (official gan_language.py: 200000)
-text_dim: int = 16  # width of the language generator and critic (official: 512)
-text_eval_every: int = 15  # generator iterations between n-gram JSD evaluations (official: 100)
-text_eval_samples: int = 640  # generated lines per JSD evaluation (official: 640)
-text_max_lines: int = 10000000  # lines read from the text data set (official: 10000000)
-arch_count: int = 3  # random architectures of section 8 (Tables 1-2; paper: 200)
-arch_set: str = "small"  # their choices: "small" (CPU scale, see section 8) or "table1" (the paper's Table 1)
-arch_steps: int = 100  # generator iterations of each random-architecture run (appendix B: 100000)
-arch_dataset: str = "digits"  # images of the random architectures (paper: 32x32 ImageNet; here: "cifar10")
-resnet_dataset: str = "digits"  # images of the ResNet of section 9 (Table 3: "cifar10")
-resnet_steps: int = 25  # generator iterations of the ResNet (appendix F: 100000)
-resnet_dim: int = 8  # width of the ResNet generator and critic (appendix F: 128)
-overfit_dataset: str = "digits"  # images of the overfitting runs of section 11 (Figure 5b: "mnist")
-overfit_subset: int = 100  # training images of the overfitting runs, as many held out (Figure 5b: 1000)
-overfit_steps: int = 100  # generator iterations of the overfitting runs (official gan_mnist.py: 200000)
-overfit_dim: int = 16  # width of the overfitting runs' networks (official gan_mnist.py: 64)
-lr_scale: float = 10.0  # factor on the paper's learning rates of the image and language runs (paper: 1)
-data_root: str = ""  # folder of the image data sets ("": $PAPERLIB_DATA, else ~/.cache/paperlib/data)
-data_workers: int = 0  # DataLoader processes feeding each image run (on a GPU: 4)
-checkpoint_every: int = 0  # generator iterations between checkpoints of every GAN run (0: none)
-resume: bool = False  # continue GAN runs from their checkpoints in out_dir
-check: bool = True  # assert the claims measured at the default scale (False: report the numbers only)
-record: str = "none"  # results to file: "none", "toy", "images", "archs", "resnet", "text", "overfit", "all"
+import paperlib as pl
+
+scale: str = "cpu"  # "cpu" (minutes on two CPU cores) or "paper" (the paper's settings, for a GPU)
+experiments: str = "all"  # groups to run, comma-separated: toy, images, archs, resnet, text, overfit; or all
+# Each parameter below: pl.scaled(value at CPU scale, value at the paper's scale, allowed values, source)
+seed: int = pl.scaled(0, 0, pl.at_least(0), "ours")  # first seed; runs use seed, seed + 1, ...
+device: str = pl.scaled("auto", "auto", ("auto", "cpu", "cuda", "mps"), "ours")  # auto: a GPU if there is one
+workers: int = pl.scaled(2, 1, pl.at_least(1), "ours: one GPU")  # processes for independent runs, one thread each
+out_dir: str = pl.scaled("runs", "runs", None, "ours")  # run folders: <out_dir>/wgan_gp/<run>/, from the repository root
+data_root: str = pl.scaled("", "", None, "ours")  # image and text data ("": $PAPERLIB_DATA, else ~/.cache/paperlib/data)
+data_workers: int = pl.scaled(0, 4, pl.at_least(0), "ours")  # DataLoader processes feeding each image run
+lr_scale: float = pl.scaled(10.0, 1.0, pl.above(0.0), "the paper's rates")  # factor on the image and text runs' learning rates
+checkpoint_every: int = pl.scaled(0, 5000, pl.at_least(0), "ours")  # generator iterations between checkpoints of every run (0: none)
+checkpoint_minutes: float = pl.scaled(0.0, 10.0, pl.at_least(0.0), "ours")  # minutes of training between checkpoints (0: none)
+resume: bool = pl.scaled(False, True, None, "ours")  # continue unfinished runs from their checkpoints, read finished ones back
+check: bool = pl.scaled(True, False, None, "ours")  # assert the claims as measured at CPU scale (False: report the numbers only)
+record: bool = pl.scaled(False, True, None, "ours")  # write the selected groups' results to results/wgan_gp/
+# toy: sections 4-6 (Figure 1, Proposition 1, the toy GANs)
+steps: int = pl.scaled(400, 100_000, pl.at_least(1), "gan_toy.py ITERS")  # generator iterations of each toy GAN run
+seeds: int = pl.scaled(1, 3, pl.at_least(1), "ours (the paper shows one run)")  # seeds of each toy GAN configuration
+toy_dataset: str = pl.scaled("all", "all", ("8gaussians", "25gaussians", "swissroll", "all"), "gan_toy.py")  # toy data of the GAN runs
+width: int = pl.scaled(128, 512, pl.at_least(1), "gan_toy.py DIM")  # hidden width of the toy MLPs
+lam: float = pl.scaled(0.1, 0.1, pl.above(0.0), "gan_toy.py LAMBDA (the paper: 10)")  # penalty weight of the toy GAN runs
+critic_steps: int = pl.scaled(1500, 20_000, pl.at_least(100), "ours (section 3: to optimality)")  # updates of the critics of Figure 1a
+deep_steps: int = pl.scaled(75, 2000, pl.at_least(1), "ours (the paper is silent)")  # generator iterations of the 12-layer runs of Figure 1b
+# images: section 7 (Figure 3), appendix C (the one-sided penalty), Figure 5a
+dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "section 5.3")  # images of the Figure 3 runs
+image_steps: int = pl.scaled(150, 200_000, pl.at_least(1), "gan_cifar.py ITERS")  # generator iterations of each Figure 3 run
+image_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar.py DIM")  # width of the Figure 3 networks
+image_batch_size: int = pl.scaled(32, 64, pl.at_least(1), "gan_cifar.py BATCH_SIZE")  # batch size of the Figure 3, architecture and ResNet runs
+image_eval_every: int = pl.scaled(25, 1000, pl.at_least(1), "gan_cifar.py (its Inception Score)")  # generator iterations between evaluations
+image_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours (gan_cifar.py: 10240)")  # generated images per evaluation
+# archs: section 8 (the random architectures of Tables 1-2, appendix B)
+arch_count: int = pl.scaled(3, 200, pl.at_least(1), "section 5.1")  # random architectures
+arch_set: str = pl.scaled("small", "table1", ("small", "table1"), "Table 1")  # their choices: small (CPU scale, section 8) or table1
+arch_steps: int = pl.scaled(100, 100_000, pl.at_least(1), "appendix B")  # generator iterations of each architecture's run
+arch_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "ours (the paper: 32x32 ImageNet)")  # their images
+arch_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours")  # generator iterations between their evaluations
+arch_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours")  # generated images per evaluation
+# resnet: section 9 (the ResNet of Table 3, appendix F)
+resnet_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "Table 3")  # images of the ResNet
+resnet_steps: int = pl.scaled(25, 100_000, pl.at_least(1), "appendix F, gan_cifar_resnet.py ITERS")  # its generator iterations
+resnet_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar_resnet.py DIM_G and DIM_D")  # width of its generator and critic
+resnet_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours (gan_cifar_resnet.py: 1000)")  # iterations between evaluations
+resnet_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "gan_cifar_resnet.py")  # generated images per evaluation
+# text: section 10 (the language model, Table 4)
+text_dataset: str = pl.scaled("sentences", "billion_word", pl.TEXT_DATASETS, "section 5.5")  # text of the language GAN
+text_steps: int = pl.scaled(60, 200_000, pl.at_least(1), "gan_language.py ITERS")  # its generator iterations
+text_dim: int = pl.scaled(16, 512, pl.at_least(1), "gan_language.py DIM")  # width of its generator and critic
+text_eval_every: int = pl.scaled(15, 100, pl.at_least(1), "gan_language.py (its JSD)")  # iterations between n-gram JSD evaluations
+text_eval_samples: int = pl.scaled(640, 640, pl.at_least(1), "gan_language.py (10 batches of 64)")  # generated lines per evaluation
+text_max_lines: int = pl.scaled(10_000_000, 10_000_000, pl.at_least(1), "gan_language.py MAX_N_EXAMPLES")  # lines read from the data
+# overfit: section 11 (Figure 5b)
+overfit_dataset: str = pl.scaled("digits", "mnist", pl.IMAGE_DATASETS, "Figure 5b")  # images of the overfitting runs
+overfit_subset: int = pl.scaled(100, 1000, pl.at_least(1), "section 5.6")  # training images, as many held out (twice)
+overfit_steps: int = pl.scaled(100, 200_000, pl.at_least(1), "gan_mnist.py ITERS")  # generator iterations of the overfitting runs
+overfit_dim: int = pl.scaled(16, 64, pl.at_least(1), "gan_mnist.py DIM")  # width of their networks
+overfit_batch_size: int = pl.scaled(32, 50, pl.at_least(1), "gan_mnist.py BATCH_SIZE")  # their batch size
+overfit_eval_every: int = pl.scaled(25, 1000, pl.at_least(1), "ours (gan_mnist.py: its dev cost every 100)")  # iterations between evaluations
+overfit_eval_samples: int = pl.scaled(500, 1000, pl.at_least(10), "ours")  # generated images per evaluation
+PARAMETERS: pl.Declaration = pl.declared(globals())
 
 # %% tags=["hide-input"]
+parameters = pl.resolved(PARAMETERS, globals(), scale)  # the values of this execution; typos refused
+globals().update(parameters)
+GROUPS = ("toy", "images", "archs", "resnet", "text", "overfit")
+chosen = pl.selected_groups("experiments", experiments, GROUPS)
+
 import time
 
 import matplotlib.pyplot as plt
@@ -97,67 +126,31 @@ import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
 
-import paperlib as pl
 from paperlib.diagnostics import coupled_segment_gradients, loss_quality_correlation, relative_change
 from paperlib.metrics.toy import kr_efficiency
 from paperlib.report import full_scale, markdown_table
 
-pl.check_int("steps", steps, 1)
-pl.check_int("seeds", seeds, 1)
-pl.check_int("seed", seed, 0)
-pl.check_choice("toy_dataset", toy_dataset, (*pl.TOY_DATASETS, "all"))
-pl.check_choice("dataset", dataset, pl.IMAGE_DATASETS)
-pl.check_int("image_steps", image_steps, 1)
-pl.check_int("image_dim", image_dim, 1)
-pl.check_int("image_batch_size", image_batch_size, 1)
-pl.check_int("image_eval_every", image_eval_every, 1)
-pl.check_int("image_eval_samples", image_eval_samples, 10)
-pl.check_choice("text_dataset", text_dataset, pl.TEXT_DATASETS)
-pl.check_int("text_steps", text_steps, 1)
-pl.check_int("text_dim", text_dim, 1)
-pl.check_int("text_eval_every", text_eval_every, 1)
-pl.check_int("text_eval_samples", text_eval_samples, 1)
-pl.check_int("text_max_lines", text_max_lines, 1)
-pl.check_int("arch_count", arch_count, 1)
-pl.check_choice("arch_set", arch_set, ("small", "table1"))
-pl.check_int("arch_steps", arch_steps, 1)
-pl.check_choice("arch_dataset", arch_dataset, pl.IMAGE_DATASETS)
-pl.check_choice("resnet_dataset", resnet_dataset, pl.IMAGE_DATASETS)
-pl.check_int("resnet_steps", resnet_steps, 1)
-pl.check_int("resnet_dim", resnet_dim, 1)
-pl.check_choice("overfit_dataset", overfit_dataset, pl.IMAGE_DATASETS)
-pl.check_int("overfit_subset", overfit_subset, 1)
-pl.check_int("overfit_steps", overfit_steps, 1)
-pl.check_int("overfit_dim", overfit_dim, 1)
-pl.check_float("lr_scale", lr_scale, 0.0, inclusive=False)
-pl.check_int("data_workers", data_workers, 0)
-pl.check_int("width", width, 1)
-pl.check_float("lam", lam, 0.0, inclusive=False)
-pl.check_int("critic_steps", critic_steps, 100)  # a log row every 10 updates: 2 in the control's first fifth
-pl.check_int("deep_steps", deep_steps, 1)
-pl.check_int("workers", workers, 1)
-pl.check_int("checkpoint_every", checkpoint_every, 0)
-pl.check_bool("resume", resume)
-pl.check_bool("check", check)
-RECORDS = ("toy", "images", "archs", "resnet", "text", "overfit")
-pl.check_choice("record", record, ("none", *RECORDS, "all"))
 dev = pl.resolve_device(device)
 # Everything the chosen experiments need, checked before any of them starts: folders to write,
 # data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
 pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "wgan_gp")
-if record != "none":
-    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
-image_sets = {dataset, arch_dataset, resnet_dataset, overfit_dataset} - {"digits"}
+if record:
+    pl.check_writable_folder("record (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
+image_sets = {"images": dataset, "archs": arch_dataset, "resnet": resnet_dataset, "overfit": overfit_dataset}
+image_sets = {name for group, name in image_sets.items() if group in chosen} - {"digits"}
 for name in sorted(image_sets):
     pl.image_dataset(name, root=data_root or None, root_name="the notebook parameter data_root")
 if image_sets:
     pl.inception_weights_path()
-pl.text_corpus(text_dataset, max_lines=1, root=data_root or None)
+if "text" in chosen:
+    pl.text_corpus(text_dataset, max_lines=1, root=data_root or None)
 toy_datasets = list(pl.TOY_DATASETS) if toy_dataset == "all" else [toy_dataset]
 seed_list = [seed + k for k in range(seeds)]
 chapter_start = time.perf_counter()
-parameters = pl.notebook_parameters("wgan_gp", globals())  # for the result files of `record`
-print(f"device: {dev}; toy data: {toy_datasets}; seeds: {seed_list}; images: {dataset}; text: {text_dataset}")
+print(
+    f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}; toy data: {toy_datasets}; "
+    f"seeds: {seed_list}; images: {dataset}; text: {text_dataset}"
+)
 
 # %% [markdown]
 # ## 1. From the GAN game to the Wasserstein critic
@@ -295,9 +288,13 @@ ADAM = pl.OptimizerSpec("adam", 1e-4, (0.5, 0.9))
 GP10 = pl.GradientPenalty(10.0)
 
 
-def run_folder(name: str) -> str | None:
-    """The folder of one run when checkpoints are on (`checkpoint_every` > 0), else none."""
-    return pl.run_dir(out_dir, "wgan_gp", name) if checkpoint_every else None
+def checkpoints(name: str) -> dict:
+    """Where run `name` keeps its checkpoints (a folder only when checkpoints are on, as at the
+    paper's scale), when it writes them, and whether it resumes from them."""
+    folder = pl.run_dir(out_dir, "wgan_gp", name) if checkpoint_every or checkpoint_minutes else None
+    return dict(
+        run_dir=folder, checkpoint_every=checkpoint_every, checkpoint_minutes=checkpoint_minutes, resume=resume
+    )
 
 
 # Section 4: critics trained to optimality against data plus N(0, I), with Adam at 1e-3
@@ -316,6 +313,7 @@ fit_jobs = {
             optimizer=pl.OptimizerSpec("adam", 1e-3, (0.5, 0.9)),
             log_every=10,
             device=dev,
+            **checkpoints(f"fit-{ds}-{name}-seed{seed}"),
         ),
     )
     for name, reg in CRITICS.items()
@@ -340,6 +338,7 @@ deep_jobs = {
             regularizer=reg,
             optimizer=opt,
             device=dev,
+            **checkpoints(f"deep-{pl.slug(name)}-seed{seed}"),
         ),
     )
     for name, (reg, opt) in DEEP.items()
@@ -359,10 +358,8 @@ toy_jobs = {
             width=width,
             eval_every=max(steps // 6, 1),
             log_every=10,
-            run_dir=run_folder(f"toy-{ds}-{pl.slug(m)}-seed{s}"),
-            checkpoint_every=checkpoint_every,
-            resume=resume,
             device=dev,
+            **checkpoints(f"toy-{ds}-{pl.slug(m)}-seed{s}"),
             **METHODS[m],
         ),
     )
@@ -372,22 +369,22 @@ toy_jobs = {
 }
 
 
-def image_job(name: str, n_steps: int, data: str, **settings: object) -> tuple:
+def image_job(
+    name: str, n_steps: int, data: str, batch_size: int, eval_every: int, eval_samples: int, **settings: object
+) -> tuple:
     """One image run of sections 7-11 on `data`, in run folder `<name>-<data>-seed<seed>`."""
     return pl.run_image, dict(
         steps=n_steps,
         dataset=data,
         seed=seed,
-        batch_size=image_batch_size,
-        eval_every=image_eval_every,
-        eval_samples=image_eval_samples,
+        batch_size=batch_size,
+        eval_every=eval_every,
+        eval_samples=eval_samples,
         root=data_root or None,
         num_workers=data_workers,
-        run_dir=run_folder(f"{name}-{data}-seed{seed}"),
-        checkpoint_every=checkpoint_every,
         grid_samples=64,
-        resume=resume,
         device=dev,
+        **checkpoints(f"{name}-{data}-seed{seed}"),
         **settings,
     )
 
@@ -414,7 +411,14 @@ DCGAN_RUNS = FIG3 | {
 }
 fig3_jobs = {
     ("fig3", m): image_job(
-        f"fig3-{pl.slug(m)}", image_steps, dataset, dim=image_dim, **({"n_critic": 5} | settings)
+        f"fig3-{pl.slug(m)}",
+        image_steps,
+        dataset,
+        image_batch_size,
+        image_eval_every,
+        image_eval_samples,
+        dim=image_dim,
+        **({"n_critic": 5} | settings),
     )
     for m, settings in DCGAN_RUNS.items()
 }
@@ -441,7 +445,14 @@ def arch_settings(arch: pl.Architecture, method: str) -> dict:
 
 arch_jobs = {
     ("arch", i, m): image_job(
-        f"arch{i}-{pl.slug(m)}", arch_steps, arch_dataset, architecture=a, **arch_settings(a, m)
+        f"arch{i}-{pl.slug(m)}",
+        arch_steps,
+        arch_dataset,
+        image_batch_size,
+        arch_eval_every,
+        arch_eval_samples,
+        architecture=a,
+        **arch_settings(a, m),
     )
     for m in ARCH_METHODS  # the penalty runs first: they are the slowest
     for i, a in enumerate(architectures)
@@ -452,6 +463,9 @@ resnet_jobs = {
         "resnet",
         resnet_steps,
         resnet_dataset,
+        image_batch_size,
+        resnet_eval_every,
+        resnet_eval_samples,
         architecture="resnet",
         dim=resnet_dim,
         regularizer=GP10,
@@ -479,10 +493,8 @@ text_jobs = {
             eval_every=text_eval_every,
             eval_samples=text_eval_samples,
             root=data_root or None,
-            run_dir=run_folder(f"language-{text_dataset}-seed{seed}"),
-            checkpoint_every=checkpoint_every,
-            resume=resume,
             device=dev,
+            **checkpoints(f"language-{text_dataset}-seed{seed}"),
         ),
     )
 }
@@ -505,6 +517,9 @@ overfit_jobs = {
         f"overfit-{pl.slug(m)}",
         overfit_steps,
         overfit_dataset,
+        overfit_batch_size,
+        overfit_eval_every,
+        overfit_eval_samples,
         dim=overfit_dim,
         size=28,
         output="sigmoid",
@@ -519,12 +534,30 @@ overfit_jobs = {
 # runs, longest first (as measured at the defaults), so that both workers finish at about the same time.
 jobs = fit_jobs | deep_jobs | toy_jobs | text_jobs | {k: v for k, v in arch_jobs.items() if k[2] == "WGAN-GP"}
 jobs |= overfit_jobs | fig3_jobs | resnet_jobs | arch_jobs
+GROUP_OF = {"fit": "toy", "deep": "toy", "toy": "toy", "fig3": "images", "arch": "archs"} | {
+    g: g for g in ("resnet", "text", "overfit")
+}
+jobs = {key: job for key, job in jobs.items() if GROUP_OF[key[0]] in chosen}
 futures = dict(zip(jobs, pl.start_calls(list(jobs.values()), workers), strict=True))
 
 
 def result(*key: object) -> pl.RunResult:
     """The run `key` of the cell above, once it has finished."""
     return futures[key].result()
+
+
+def metric_names(data: str) -> tuple[str, str]:
+    """The quality and score columns of an image run on `data`: a distance (lower is better), a score."""
+    return ("digits_fd", "digits_score") if data == "digits" else ("fid", "inception_score")
+
+
+LABELS = {
+    "digits_fd": "classifier Fréchet distance",
+    "digits_score": "classifier class score",
+    "fid": "FID",
+    "inception_score": "Inception Score",
+}
+noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))  # of the image grids
 
 
 # %% [markdown]
@@ -543,7 +576,8 @@ def result(*key: object) -> pl.RunResult:
 # of batch 256 (the official Adam at $10^{-4}$ would need far more steps to converge).
 
 # %%
-fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_DATASETS}
+if chosen.runs("toy"):
+    fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_DATASETS}
 
 # %% [markdown]
 # Are they at their optimum? The critic's estimate of the distance,
@@ -558,19 +592,20 @@ fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_
 
 
 # %%
-converged = {}
-for key, r in fit.items():
-    w = r.log["w_estimate"]
-    # control: the same measure on the first fifth of training, while the critic still learns
-    converged[key] = (relative_change(w), relative_change(w[: len(w) // 5], fraction=0.5))
-    print(
-        f"{key[0]:12s} {key[1]:9s} W estimate {w[-20:].mean():.4f}  relative change: "
-        f"end {converged[key][0]:.3f}, start (control) {converged[key][1]:.3f}"
-    )
-    if check:
-        assert converged[key][0] < 0.1, key
-        if key[1] == "clipping" or key[0] == "swissroll":  # where the control separates (see below)
-            assert converged[key][1] >= 0.1, key
+if chosen.runs("toy"):
+    converged = {}
+    for key, r in fit.items():
+        w = r.log["w_estimate"]
+        # control: the same measure on the first fifth of training, while the critic still learns
+        converged[key] = (relative_change(w), relative_change(w[: len(w) // 5], fraction=0.5))
+        print(
+            f"{key[0]:12s} {key[1]:9s} W estimate {w[-20:].mean():.4f}  relative change: "
+            f"end {converged[key][0]:.3f}, start (control) {converged[key][1]:.3f}"
+        )
+        if check:
+            assert converged[key][0] < 0.1, key
+            if key[1] == "clipping" or key[0] == "swissroll":  # where the control separates (see below)
+                assert converged[key][1] >= 0.1, key
 
 # %% [markdown]
 # The clipped critics' estimates are tiny: their Lipschitz constant $k$ is far below 1. Scale is
@@ -582,36 +617,38 @@ for key, r in fit.items():
 # norm over the real, fake and interpolated evaluation points and compute $W$ exactly with POT.
 
 # %%
-efficiency = {}
-surface_points = {}
-torch.manual_seed(seed)
-for ds in pl.TOY_DATASETS:
-    real = pl.ToySampler(ds, seed + 1000)(1000)
-    fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 2000))(torch.randn(1000, 2))
-    eps = torch.rand(1000, 1)
-    probe = eps * real + (1 - eps) * fake
-    surface_points[ds] = real[:500]
-    for name in CRITICS:
-        efficiency[(ds, name)] = kr_efficiency(fit[(ds, name)].critic, real, fake, probe)
-    print(f"{ds:12s} clipping {efficiency[(ds, 'clipping')]:.3f}   penalty {efficiency[(ds, 'penalty')]:.3f}")
-    if check and ds == "8gaussians":  # see the text: elsewhere the order did not hold in every seed
-        assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.1, ds
+if chosen.runs("toy"):
+    efficiency = {}
+    surface_points = {}
+    torch.manual_seed(seed)
+    for ds in pl.TOY_DATASETS:
+        real = pl.ToySampler(ds, seed + 1000)(1000)
+        fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 2000))(torch.randn(1000, 2))
+        eps = torch.rand(1000, 1)
+        probe = eps * real + (1 - eps) * fake
+        surface_points[ds] = real[:500]
+        for name in CRITICS:
+            efficiency[(ds, name)] = kr_efficiency(fit[(ds, name)].critic, real, fake, probe)
+        print(f"{ds:12s} clipping {efficiency[(ds, 'clipping')]:.3f}   penalty {efficiency[(ds, 'penalty')]:.3f}")
+        if check and ds == "8gaussians":  # see the text: elsewhere the order did not hold in every seed
+            assert efficiency[(ds, "penalty")] > efficiency[(ds, "clipping")] + 0.1, ds
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 3, figsize=(9, 6))
-for j, ds in enumerate(pl.TOY_DATASETS):
-    for i, name in enumerate(("clipping", "penalty")):  # rows as in the paper
-        pl.plot_value_surface(
-            axes[i, j],
-            fit[(ds, name)].critic,
-            surface_points[ds],
-            title=f"{ds}, {name}: {efficiency[(ds, name)]:.2f} of the KR bound",
-        )
-axes[0, 0].set_ylabel("weight clipping")
-axes[1, 0].set_ylabel("gradient penalty")
-fig.tight_layout()
-glue("fig-value-surfaces", fig, display=False)
-plt.close(fig)
+if chosen.runs("toy"):
+    fig, axes = plt.subplots(2, 3, figsize=(9, 6))
+    for j, ds in enumerate(pl.TOY_DATASETS):
+        for i, name in enumerate(("clipping", "penalty")):  # rows as in the paper
+            pl.plot_value_surface(
+                axes[i, j],
+                fit[(ds, name)].critic,
+                surface_points[ds],
+                title=f"{ds}, {name}: {efficiency[(ds, name)]:.2f} of the KR bound",
+            )
+    axes[0, 0].set_ylabel("weight clipping")
+    axes[1, 0].set_ylabel("gradient penalty")
+    fig.tight_layout()
+    glue("fig-value-surfaces", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-value-surfaces
@@ -647,45 +684,47 @@ plt.close(fig)
 # $x_t$: Proposition 1 predicts norm 1 and direction $y - x$.
 
 # %%
-prop1 = {}
-k_heuristic = {}
-torch.manual_seed(seed)
-for ds in pl.TOY_DATASETS:
-    real = pl.ToySampler(ds, seed + 3000)(1000)
-    fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 4000))(torch.randn(1000, 2))
-    for name in CRITICS:
-        prop1[(ds, name)] = coupled_segment_gradients(fit[(ds, name)].critic, fake, real)
-    # negative controls: the penalised critic on randomly paired segments, and an untrained critic
-    prop1[(ds, "random pairs")] = coupled_segment_gradients(fit[(ds, "penalty")].critic, fake, real, "random")
-    prop1[(ds, "untrained")] = coupled_segment_gradients(pl.toy_critic(width=width), fake, real)
-    k_heuristic[ds] = 1 + pl.wasserstein(real, fake) / (2 * lam)
-    g = prop1[(ds, "penalty")]
-    print(
-        f"{ds:12s} penalty: median norm {np.median(g['norm']):.3f} (heuristic k {k_heuristic[ds]:.3f}), "
-        f"10-90% [{np.quantile(g['norm'], 0.1):.3f}, {np.quantile(g['norm'], 0.9):.3f}]; median cosine: "
-        + ", ".join(
-            f"{name} {np.median(prop1[(ds, name)]['cosine']):.3f}"
-            for name in (*CRITICS, "random pairs", "untrained")
+if chosen.runs("toy"):
+    prop1 = {}
+    k_heuristic = {}
+    torch.manual_seed(seed)
+    for ds in pl.TOY_DATASETS:
+        real = pl.ToySampler(ds, seed + 3000)(1000)
+        fake = pl.DataPlusNoise(pl.ToySampler(ds, seed + 4000))(torch.randn(1000, 2))
+        for name in CRITICS:
+            prop1[(ds, name)] = coupled_segment_gradients(fit[(ds, name)].critic, fake, real)
+        # negative controls: the penalised critic on randomly paired segments, and an untrained critic
+        prop1[(ds, "random pairs")] = coupled_segment_gradients(fit[(ds, "penalty")].critic, fake, real, "random")
+        prop1[(ds, "untrained")] = coupled_segment_gradients(pl.toy_critic(width=width), fake, real)
+        k_heuristic[ds] = 1 + pl.wasserstein(real, fake) / (2 * lam)
+        g = prop1[(ds, "penalty")]
+        print(
+            f"{ds:12s} penalty: median norm {np.median(g['norm']):.3f} (heuristic k {k_heuristic[ds]:.3f}), "
+            f"10-90% [{np.quantile(g['norm'], 0.1):.3f}, {np.quantile(g['norm'], 0.9):.3f}]; median cosine: "
+            + ", ".join(
+                f"{name} {np.median(prop1[(ds, name)]['cosine']):.3f}"
+                for name in (*CRITICS, "random pairs", "untrained")
+            )
         )
-    )
-    if check:
-        assert np.median(g["cosine"]) > 0.85, ds
-        assert np.median(prop1[(ds, "random pairs")]["cosine"]) < 0.85, ds  # the controls fail the check
-        assert np.median(prop1[(ds, "untrained")]["cosine"]) < 0.85, ds
+        if check:
+            assert np.median(g["cosine"]) > 0.85, ds
+            assert np.median(prop1[(ds, "random pairs")]["cosine"]) < 0.85, ds  # the controls fail the check
+            assert np.median(prop1[(ds, "untrained")]["cosine"]) < 0.85, ds
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(9, 3))
-for ds in pl.TOY_DATASETS:
-    axes[0].hist(
-        prop1[(ds, "penalty")]["norm"] / k_heuristic[ds], bins=40, range=(0, 3), histtype="step", label=ds
-    )
-    axes[1].hist(prop1[(ds, "penalty")]["cosine"], bins=40, range=(-1, 1), histtype="step", label=ds)
-axes[0].set_xlabel(r"$\|\nabla D(x_t)\| \, / \, k$")
-axes[1].set_xlabel(r"cosine between $\nabla D(x_t)$ and $y - x$")
-axes[0].legend(fontsize=8)
-fig.tight_layout()
-glue("fig-prop1", fig, display=False)
-plt.close(fig)
+if chosen.runs("toy"):
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+    for ds in pl.TOY_DATASETS:
+        axes[0].hist(
+            prop1[(ds, "penalty")]["norm"] / k_heuristic[ds], bins=40, range=(0, 3), histtype="step", label=ds
+        )
+        axes[1].hist(prop1[(ds, "penalty")]["cosine"], bins=40, range=(-1, 1), histtype="step", label=ds)
+    axes[0].set_xlabel(r"$\|\nabla D(x_t)\| \, / \, k$")
+    axes[1].set_xlabel(r"cosine between $\nabla D(x_t)$ and $y - x$")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    glue("fig-prop1", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-prop1
@@ -726,65 +765,67 @@ plt.close(fig)
 # (`paperlib.layer_gradient_norms`; averaged over three batches).
 
 # %%
-deep = {name: result("deep", name) for name in DEEP}
-torch.manual_seed(seed)
-layer_norms = {}
-for name, r in deep.items():
-    layers = [*r.critic.blocks, r.critic.head]
-    with torch.no_grad():
-        batches = [
-            (pl.ToySampler("swissroll", seed + 10 + b)(256), r.generator(torch.randn(256, 2)))
-            for b in range(3)
-        ]
-    layer_norms[name] = np.mean([pl.layer_gradient_norms(r.critic, layers, x, f) for x, f in batches], axis=0)
-clipped_w = pl.weights(deep["clip c=0.01"].critic).numpy()
-penalty_w = pl.weights(deep["penalty"].critic).numpy()
-# control: the same measurement on untrained critics (official initialisation), clipped once where
-# the run clips, against real points and Gaussian noise
-initial_norms, initial_edge = {}, {}
-for name, (reg, _) in DEEP.items():
+if chosen.runs("toy"):
+    deep = {name: result("deep", name) for name in DEEP}
     torch.manual_seed(seed)
-    critic = pl.toy_critic(depth=12, width=width)
-    reg.project(critic)
-    control = [(pl.ToySampler("swissroll", seed + 20 + b)(256), torch.randn(256, 2)) for b in range(3)]
-    layers = [*critic.blocks, critic.head]
-    initial_norms[name] = np.mean([pl.layer_gradient_norms(critic, layers, x, f) for x, f in control], axis=0)
-    if name == "clip c=0.01":
-        initial_edge = np.mean(np.abs(pl.weights(critic).numpy()) > 0.99 * 0.01)
+    layer_norms = {}
+    for name, r in deep.items():
+        layers = [*r.critic.blocks, r.critic.head]
+        with torch.no_grad():
+            batches = [
+                (pl.ToySampler("swissroll", seed + 10 + b)(256), r.generator(torch.randn(256, 2)))
+                for b in range(3)
+            ]
+        layer_norms[name] = np.mean([pl.layer_gradient_norms(r.critic, layers, x, f) for x, f in batches], axis=0)
+    clipped_w = pl.weights(deep["clip c=0.01"].critic).numpy()
+    penalty_w = pl.weights(deep["penalty"].critic).numpy()
+    # control: the same measurement on untrained critics (official initialisation), clipped once where
+    # the run clips, against real points and Gaussian noise
+    initial_norms, initial_edge = {}, {}
+    for name, (reg, _) in DEEP.items():
+        torch.manual_seed(seed)
+        critic = pl.toy_critic(depth=12, width=width)
+        reg.project(critic)
+        control = [(pl.ToySampler("swissroll", seed + 20 + b)(256), torch.randn(256, 2)) for b in range(3)]
+        layers = [*critic.blocks, critic.head]
+        initial_norms[name] = np.mean([pl.layer_gradient_norms(critic, layers, x, f) for x, f in control], axis=0)
+        if name == "clip c=0.01":
+            initial_edge = np.mean(np.abs(pl.weights(critic).numpy()) > 0.99 * 0.01)
 
-for name, norms in layer_norms.items():
-    init = initial_norms[name]
+    for name, norms in layer_norms.items():
+        init = initial_norms[name]
+        print(
+            f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e} (untrained: {init[0] / init[-1]:.2e}); "
+            f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e} "
+            f"(untrained: {init.max() / max(init.min(), 1e-45):.2e})"
+        )
+    if check:  # c = 0.1 does not explode at our scale: printed, not asserted (see below)
+        for name in ("clip c=0.01", "clip c=0.001"):
+            assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
+        assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
+
+    at_edge = np.mean(np.abs(clipped_w) > 0.99 * 0.01)
+    near_max = np.mean(np.abs(penalty_w) > 0.99 * np.abs(penalty_w).max())
     print(
-        f"{name:13s} layer 1 / layer 12 = {norms[0] / norms[-1]:.2e} (untrained: {init[0] / init[-1]:.2e}); "
-        f"max / min over layers = {norms.max() / max(norms.min(), 1e-45):.2e} "
-        f"(untrained: {init.max() / max(init.min(), 1e-45):.2e})"
+        f"clipped weights at ±c: {at_edge:.1%} after training, {initial_edge:.1%} right after the first clip of "
+        f"the initialisation; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
     )
-if check:  # c = 0.1 does not explode at our scale: printed, not asserted (see below)
-    for name in ("clip c=0.01", "clip c=0.001"):
-        assert layer_norms[name][0] / layer_norms[name][-1] < 1e-3, name  # vanishes towards the input
-    assert layer_norms["penalty"].max() / layer_norms["penalty"].min() < 10  # stays in a band
-
-at_edge = np.mean(np.abs(clipped_w) > 0.99 * 0.01)
-near_max = np.mean(np.abs(penalty_w) > 0.99 * np.abs(penalty_w).max())
-print(
-    f"clipped weights at ±c: {at_edge:.1%} after training, {initial_edge:.1%} right after the first clip of "
-    f"the initialisation; penalised weights within 1% of their largest magnitude: {near_max:.2%}"
-)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
-for name, norms in layer_norms.items():
-    axes[0].semilogy(np.arange(1, 13), np.where(norms > 0, norms, np.nan), marker="o", label=name)
-axes[0].set_xlabel("critic layer")
-axes[0].set_ylabel("gradient norm")
-axes[0].legend(fontsize=8)
-axes[1].hist(clipped_w, bins=60)
-axes[1].set_title("weights, clipping c = 0.01", fontsize=9)
-axes[2].hist(penalty_w, bins=60)
-axes[2].set_title("weights, gradient penalty", fontsize=9)
-fig.tight_layout()
-glue("fig-deep", fig, display=False)
-plt.close(fig)
+if chosen.runs("toy"):
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    for name, norms in layer_norms.items():
+        axes[0].semilogy(np.arange(1, 13), np.where(norms > 0, norms, np.nan), marker="o", label=name)
+    axes[0].set_xlabel("critic layer")
+    axes[0].set_ylabel("gradient norm")
+    axes[0].legend(fontsize=8)
+    axes[1].hist(clipped_w, bins=60)
+    axes[1].set_title("weights, clipping c = 0.01", fontsize=9)
+    axes[2].hist(penalty_w, bins=60)
+    axes[2].set_title("weights, gradient penalty", fontsize=9)
+    fig.tight_layout()
+    glue("fig-deep", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-deep
@@ -832,47 +873,49 @@ plt.close(fig)
 # drawn as a dashed line.
 
 # %%
-runs = {(ds, m, s): result("toy", ds, m, s) for m in METHODS for ds in toy_datasets for s in seed_list}
-floor = {
-    ds: pl.wasserstein(pl.ToySampler(ds, seed + 5000)(1000), pl.ToySampler(ds, pl.HELD_OUT_SEED)(1000))
-    for ds in toy_datasets
-}
+if chosen.runs("toy"):
+    runs = {(ds, m, s): result("toy", ds, m, s) for m in METHODS for ds in toy_datasets for s in seed_list}
+    floor = {
+        ds: pl.wasserstein(pl.ToySampler(ds, seed + 5000)(1000), pl.ToySampler(ds, pl.HELD_OUT_SEED)(1000))
+        for ds in toy_datasets
+    }
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(len(toy_datasets), 2, figsize=(10, 2.8 * len(toy_datasets)), squeeze=False)
-for i, ds in enumerate(toy_datasets):
-    for m in METHODS:
-        rs = [runs[(ds, m, s)] for s in seed_list]
-        steps_axis = rs[0].evals["step"]
-        pl.plot_curves(axes[i, 0], steps_axis, [r.evals["w1"] for r in rs], m)
-        pl.plot_curves(
-            axes[i, 1], np.mean([r.evals["wall"] for r in rs], axis=0), [r.evals["w1"] for r in rs], m
-        )
-    for ax in axes[i]:
-        ax.axhline(floor[ds], ls="--", c="gray", lw=1, label="sampling floor")
-        ax.set_ylabel(f"{ds}\n$W_1$ to held-out data")
-    axes[i, 0].legend(fontsize=8)
-axes[-1, 0].set_xlabel("generator iterations")
-axes[-1, 1].set_xlabel("training wall-clock time (s)")
-fig.tight_layout()
-glue("fig-toy-curves", fig, display=False)
-plt.close(fig)
+if chosen.runs("toy"):
+    fig, axes = plt.subplots(len(toy_datasets), 2, figsize=(10, 2.8 * len(toy_datasets)), squeeze=False)
+    for i, ds in enumerate(toy_datasets):
+        for m in METHODS:
+            rs = [runs[(ds, m, s)] for s in seed_list]
+            steps_axis = rs[0].evals["step"]
+            pl.plot_curves(axes[i, 0], steps_axis, [r.evals["w1"] for r in rs], m)
+            pl.plot_curves(
+                axes[i, 1], np.mean([r.evals["wall"] for r in rs], axis=0), [r.evals["w1"] for r in rs], m
+            )
+        for ax in axes[i]:
+            ax.axhline(floor[ds], ls="--", c="gray", lw=1, label="sampling floor")
+            ax.set_ylabel(f"{ds}\n$W_1$ to held-out data")
+        axes[i, 0].legend(fontsize=8)
+    axes[-1, 0].set_xlabel("generator iterations")
+    axes[-1, 1].set_xlabel("training wall-clock time (s)")
+    fig.tight_layout()
+    glue("fig-toy-curves", fig, display=False)
+    plt.close(fig)
 
-rows = []
-final = {}
-for ds in toy_datasets:
-    for m in METHODS:
-        w = np.array([runs[(ds, m, s)].evals["w1"][-1] for s in seed_list])
-        final[(ds, m)] = w
-        sec_per_it = np.mean([runs[(ds, m, s)].wall / steps for s in seed_list])
-        rows.append([ds, m, ", ".join(f"{v:.3f}" for v in w), f"{floor[ds]:.3f}", f"{1000 * sec_per_it:.1f}"])
-display(
-    Markdown(
-        markdown_table(
-            ["data", "method", f"final W1 (seeds {seed_list})", "sampling floor", "ms per iteration"], rows
+    rows = []
+    final = {}
+    for ds in toy_datasets:
+        for m in METHODS:
+            w = np.array([runs[(ds, m, s)].evals["w1"][-1] for s in seed_list])
+            final[(ds, m)] = w
+            sec_per_it = np.mean([runs[(ds, m, s)].wall / steps for s in seed_list])
+            rows.append([ds, m, ", ".join(f"{v:.3f}" for v in w), f"{floor[ds]:.3f}", f"{1000 * sec_per_it:.1f}"])
+    display(
+        Markdown(
+            markdown_table(
+                ["data", "method", f"final W1 (seeds {seed_list})", "sampling floor", "ms per iteration"], rows
+            )
         )
     )
-)
 
 # %% [markdown]
 # ```{glue:figure} fig-toy-curves
@@ -885,17 +928,18 @@ display(
 # ```
 
 # %%
-wall_ratio = np.mean(
-    [
-        runs[(ds, "WGAN-GP", s)].wall / runs[(ds, "WGAN (clipping)", s)].wall
-        for ds in toy_datasets
-        for s in seed_list
-    ]
-)
-print(f"a penalty iteration costs {wall_ratio:.2f}x a clipping iteration (double backward)")
-if check:
-    for ds in toy_datasets:
-        assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
+if chosen.runs("toy"):
+    wall_ratio = np.mean(
+        [
+            runs[(ds, "WGAN-GP", s)].wall / runs[(ds, "WGAN (clipping)", s)].wall
+            for ds in toy_datasets
+            for s in seed_list
+        ]
+    )
+    print(f"a penalty iteration costs {wall_ratio:.2f}x a clipping iteration (double backward)")
+    if check:
+        for ds in toy_datasets:
+            assert (final[(ds, "WGAN-GP")] < final[(ds, "WGAN (clipping)")]).all(), ds
 
 # %% [markdown]
 # What the run above measured (the printed table is regenerated on every execution; the asserts
@@ -924,26 +968,27 @@ if check:
 # *covered* if it has at least one such sample):
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(len(METHODS), len(toy_datasets), figsize=(3 * len(toy_datasets), 6), squeeze=False)
-rows = []
-torch.manual_seed(seed)
-z = torch.randn(1000, 2)
-for j, ds in enumerate(toy_datasets):
-    real = pl.ToySampler(ds, seed + 6000)(1000)
-    for i, m in enumerate(METHODS):
-        with torch.no_grad():
-            fake = runs[(ds, m, seed)].generator(z)
-        pl.plot_samples(axes[i, j], real, fake, lim=2.5, title=f"{ds}: {m}")
-        if ds != "swissroll":
-            stats = pl.mode_statistics(fake, pl.mixture_centers(ds), pl.mixture_std(ds))
-            rows.append(
-                [ds, m, f"{stats['modes']} / {len(pl.mixture_centers(ds))}", f"{stats['high_quality']:.1%}"]
-            )
-fig.tight_layout()
-glue("fig-toy-samples", fig, display=False)
-plt.close(fig)
-if rows:
-    display(Markdown(markdown_table(["data", "method", "modes covered", "high-quality samples"], rows)))
+if chosen.runs("toy"):
+    fig, axes = plt.subplots(len(METHODS), len(toy_datasets), figsize=(3 * len(toy_datasets), 6), squeeze=False)
+    rows = []
+    torch.manual_seed(seed)
+    z = torch.randn(1000, 2)
+    for j, ds in enumerate(toy_datasets):
+        real = pl.ToySampler(ds, seed + 6000)(1000)
+        for i, m in enumerate(METHODS):
+            with torch.no_grad():
+                fake = runs[(ds, m, seed)].generator(z)
+            pl.plot_samples(axes[i, j], real, fake, lim=2.5, title=f"{ds}: {m}")
+            if ds != "swissroll":
+                stats = pl.mode_statistics(fake, pl.mixture_centers(ds), pl.mixture_std(ds))
+                rows.append(
+                    [ds, m, f"{stats['modes']} / {len(pl.mixture_centers(ds))}", f"{stats['high_quality']:.1%}"]
+                )
+    fig.tight_layout()
+    glue("fig-toy-samples", fig, display=False)
+    plt.close(fig)
+    if rows:
+        display(Markdown(markdown_table(["data", "method", "modes covered", "high-quality samples"], rows)))
 
 # %% [markdown]
 # ```{glue:figure} fig-toy-samples
@@ -976,70 +1021,58 @@ if rows:
 # features of generated and real digits (the formula of FID, *not* FID) and the
 # Inception-Score formula on its class probabilities (between 1 and 10, *not* IS). With
 # `-p dataset cifar10` the same cells train on CIFAR-10 and record the real Inception Score and
-# FID (TF-Inception weights, through torch-fidelity).
+# FID (TF-Inception weights, through torch-fidelity), as `-p scale paper -p experiments images` does.
 
 # %% tags=["hide-input"]
-fig3 = {m: result("fig3", m) for m in FIG3}
-
-
-def metric_names(data: str) -> tuple[str, str]:
-    """The quality and score columns of an image run on `data`: a distance (lower is better), a score."""
-    return ("digits_fd", "digits_score") if data == "digits" else ("fid", "inception_score")
-
-
-quality, score = metric_names(dataset)
-LABELS = {
-    "digits_fd": "classifier Fréchet distance",
-    "digits_score": "classifier class score",
-    "fid": "FID",
-    "inception_score": "Inception Score",
-}
-rows = [
-    [
-        m,
-        f"{r.evals[quality][-1]:.1f}",
-        f"{r.evals[score][-1]:.2f}",
-        f"{r.wall:.1f}",
-        f"{1000 * r.wall / image_steps:.0f}",
+if chosen.runs("images"):
+    fig3 = {m: result("fig3", m) for m in FIG3}
+    quality, score = metric_names(dataset)
+    rows = [
+        [
+            m,
+            f"{r.evals[quality][-1]:.1f}",
+            f"{r.evals[score][-1]:.2f}",
+            f"{r.wall:.1f}",
+            f"{1000 * r.wall / image_steps:.0f}",
+        ]
+        for m, r in fig3.items()
     ]
-    for m, r in fig3.items()
-]
-header = [
-    "model",
-    f"final {LABELS[quality]}",
-    f"final {LABELS[score]}",
-    "training time (s)",
-    "ms per iteration",
-]
-display(Markdown(markdown_table(header, rows)))
+    header = [
+        "model",
+        f"final {LABELS[quality]}",
+        f"final {LABELS[score]}",
+        "training time (s)",
+        "ms per iteration",
+    ]
+    display(Markdown(markdown_table(header, rows)))
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharey="row")
-for m, r in fig3.items():
+if chosen.runs("images"):
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharey="row")
+    for m, r in fig3.items():
+        for row, metric in enumerate((score, quality)):
+            axes[row, 0].plot(r.evals["step"], r.evals[metric], marker="o", ms=3, label=m)
+            axes[row, 1].plot(r.evals["wall"], r.evals[metric], marker="o", ms=3, label=m)
     for row, metric in enumerate((score, quality)):
-        axes[row, 0].plot(r.evals["step"], r.evals[metric], marker="o", ms=3, label=m)
-        axes[row, 1].plot(r.evals["wall"], r.evals[metric], marker="o", ms=3, label=m)
-for row, metric in enumerate((score, quality)):
-    axes[row, 0].set_ylabel(LABELS[metric])
-axes[1, 0].set_yscale("log")
-axes[1, 0].set_xlabel("generator iterations")
-axes[1, 1].set_xlabel("training wall-clock time (s)")
-axes[0, 0].legend(fontsize=8)
-fig.tight_layout()
-glue("fig-fig3", fig, display=False)
-plt.close(fig)
+        axes[row, 0].set_ylabel(LABELS[metric])
+    axes[1, 0].set_yscale("log")
+    axes[1, 0].set_xlabel("generator iterations")
+    axes[1, 1].set_xlabel("training wall-clock time (s)")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    glue("fig-fig3", fig, display=False)
+    plt.close(fig)
 
-real_set = pl.image_dataset(dataset, root=data_root or None, size=pl.image_size(dataset))
-real_images = torch.stack([real_set[i][0] for i in range(64)])
-fig, axes = plt.subplots(1, len(FIG3) + 1, figsize=(3 * (len(FIG3) + 1), 3.3))
-noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))
-for ax, (m, r) in zip(axes, fig3.items(), strict=False):
-    with torch.no_grad():
-        pl.plot_image_grid(ax, r.generator(noise), m)
-pl.plot_image_grid(axes[-1], real_images, f"real ({dataset})")
-fig.tight_layout()
-glue("fig-image-samples", fig, display=False)
-plt.close(fig)
+    real_set = pl.image_dataset(dataset, root=data_root or None, size=pl.image_size(dataset))
+    real_images = torch.stack([real_set[i][0] for i in range(64)])
+    fig, axes = plt.subplots(1, len(FIG3) + 1, figsize=(3 * (len(FIG3) + 1), 3.3))
+    for ax, (m, r) in zip(axes, fig3.items(), strict=False):
+        with torch.no_grad():
+            pl.plot_image_grid(ax, r.generator(noise), m)
+    pl.plot_image_grid(axes[-1], real_images, f"real ({dataset})")
+    fig.tight_layout()
+    glue("fig-image-samples", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-fig3
@@ -1093,28 +1126,29 @@ plt.close(fig)
 # CPU-scale configuration only, not of the paper's CIFAR-10 numbers.
 
 # %%
-if dataset == "digits":
-    reference = pl.image_dataset("digits")
-    real_batch = torch.stack([reference[i][0] for i in range(image_eval_samples)])
-    print(
-        f"real digits: class score {pl.digits_class_score(real_batch, n=len(real_batch))[0]:.2f}, "
-        f"Fréchet distance of {len(real_batch)} real digits to all {len(reference)}: "
-        f"{pl.digits_frechet_distance(real_batch):.1f}"
-    )
-    if check:
-        last = {m: (r.evals[quality][-1], r.evals[score][-1]) for m, r in fig3.items()}
-        for m in ("WGAN-GP (Adam)", "WGAN-GP (RMSProp)"):
-            assert last[m][0] < 0.5 * fig3[m].evals[quality][0], m  # it learns (clipping does not)
-            assert last[m][0] < 0.7 * last["WGAN (clipping)"][0], m  # and beats clipping
-            assert last[m][1] > last["WGAN (clipping)"][1], m
-        assert not last["WGAN (clipping)"][0] < 0.5 * fig3["WGAN (clipping)"].evals[quality][0]  # control
-        assert last["WGAN-GP (Adam)"][0] < 0.8 * last["WGAN-GP (RMSProp)"][0]  # Adam improves further
-    print(
-        "training time: "
-        + ", ".join(f"{m} {r.wall:.1f} s" for m, r in fig3.items())
-        + "; Fréchet distance, first and last evaluation: "
-        + ", ".join(f"{m} {r.evals[quality][0]:.0f} -> {r.evals[quality][-1]:.1f}" for m, r in fig3.items())
-    )
+if chosen.runs("images"):
+    if dataset == "digits":
+        reference = pl.image_dataset("digits")
+        real_batch = torch.stack([reference[i][0] for i in range(image_eval_samples)])
+        print(
+            f"real digits: class score {pl.digits_class_score(real_batch, n=len(real_batch))[0]:.2f}, "
+            f"Fréchet distance of {len(real_batch)} real digits to all {len(reference)}: "
+            f"{pl.digits_frechet_distance(real_batch):.1f}"
+        )
+        if check:
+            last = {m: (r.evals[quality][-1], r.evals[score][-1]) for m, r in fig3.items()}
+            for m in ("WGAN-GP (Adam)", "WGAN-GP (RMSProp)"):
+                assert last[m][0] < 0.5 * fig3[m].evals[quality][0], m  # it learns (clipping does not)
+                assert last[m][0] < 0.7 * last["WGAN (clipping)"][0], m  # and beats clipping
+                assert last[m][1] > last["WGAN (clipping)"][1], m
+            assert not last["WGAN (clipping)"][0] < 0.5 * fig3["WGAN (clipping)"].evals[quality][0]  # control
+            assert last["WGAN-GP (Adam)"][0] < 0.8 * last["WGAN-GP (RMSProp)"][0]  # Adam improves further
+        print(
+            "training time: "
+            + ", ".join(f"{m} {r.wall:.1f} s" for m, r in fig3.items())
+            + "; Fréchet distance, first and last evaluation: "
+            + ", ".join(f"{m} {r.evals[quality][0]:.0f} -> {r.evals[quality][-1]:.1f}" for m, r in fig3.items())
+        )
 
 # %% [markdown]
 # ## 8. Random architectures (section 5.1, Tables 1–2, appendices B–D)
@@ -1149,72 +1183,75 @@ if dataset == "digits":
 # scale we use CIFAR-10, at the paper's thresholds.
 
 # %% tags=["hide-input"]
-arch_runs = {(i, m): result("arch", i, m) for m in ARCH_METHODS for i in range(arch_count)}
-arch_quality, arch_score = metric_names(arch_dataset)
-arch_final = {key: float(r.evals[arch_score][-1]) for key, r in arch_runs.items()}
-display(
-    Markdown(
-        markdown_table(
-            ["", "architecture", *(f"{m}: final {LABELS[arch_score]}" for m in ARCH_METHODS)],
-            [
-                [i, a.describe(), *(f"{arch_final[(i, m)]:.2f}" for m in ARCH_METHODS)]
-                for i, a in enumerate(architectures)
-            ],
+if chosen.runs("archs"):
+    arch_runs = {(i, m): result("arch", i, m) for m in ARCH_METHODS for i in range(arch_count)}
+    arch_quality, arch_score = metric_names(arch_dataset)
+    arch_final = {key: float(r.evals[arch_score][-1]) for key, r in arch_runs.items()}
+    display(
+        Markdown(
+            markdown_table(
+                ["", "architecture", *(f"{m}: final {LABELS[arch_score]}" for m in ARCH_METHODS)],
+                [
+                    [i, a.describe(), *(f"{arch_final[(i, m)]:.2f}" for m in ARCH_METHODS)]
+                    for i, a in enumerate(architectures)
+                ],
+            )
         )
     )
-)
-TABLE2 = {
-    1.0: (0, 8, 192, 0),
-    3.0: (1, 88, 110, 1),
-    5.0: (0, 147, 42, 11),
-    7.0: (1, 104, 5, 90),
-    9.0: (0, 0, 0, 200),
-}
-# Table 2's thresholds are Inception Scores on ImageNet 32x32, where the standard DCGAN scored 7.24
-# (Table 2's caption). The digits class score has another scale (1 to 10, real digits about 8.4), so
-# on digits each threshold t is put at the same fraction of the way from 1 (a single class) to the
-# score of the standard DCGAN, the digits DCGAN of section 7: 1 + (t - 1) (s_DCGAN - 1) / (7.24 - 1).
-if arch_score == "digits_score" and dataset == arch_dataset:
-    dcgan_score = fig3["DCGAN"].evals[score][-1]
-    thresholds = {t: 1 + (t - 1) * (dcgan_score - 1) / (7.24 - 1) for t in TABLE2}
-    print(
-        f"digits thresholds from the DCGAN's class score {dcgan_score:.2f}: "
-        + ", ".join(f"{t:.0f} -> {ours:.2f}" for t, ours in thresholds.items())
+    TABLE2 = {
+        1.0: (0, 8, 192, 0),
+        3.0: (1, 88, 110, 1),
+        5.0: (0, 147, 42, 11),
+        7.0: (1, 104, 5, 90),
+        9.0: (0, 0, 0, 200),
+    }
+    # Table 2's thresholds are Inception Scores on ImageNet 32x32, where the standard DCGAN scored 7.24
+    # (Table 2's caption). The digits class score has another scale (1 to 10, real digits about 8.4), so
+    # on digits each threshold t is put at the same fraction of the way from 1 (a single class) to the
+    # score of the standard DCGAN, the digits DCGAN of section 7: 1 + (t - 1) (s_DCGAN - 1) / (7.24 - 1).
+    if arch_score == "digits_score" and dataset == arch_dataset and "images" in chosen:
+        dcgan_score = fig3["DCGAN"].evals[score][-1]
+        thresholds = {t: 1 + (t - 1) * (dcgan_score - 1) / (7.24 - 1) for t in TABLE2}
+        print(
+            f"digits thresholds from the DCGAN's class score {dcgan_score:.2f}: "
+            + ", ".join(f"{t:.0f} -> {ours:.2f}" for t, ours in thresholds.items())
+        )
+    else:
+        if arch_score == "digits_score":
+            print("the DCGAN of section 7 did not run on these images: Table 2's thresholds, unscaled")
+        thresholds = {t: t for t in TABLE2}
+    outcomes = pl.outcome_counts(
+        [arch_final[(i, "GAN")] for i in range(arch_count)],
+        [arch_final[(i, "WGAN-GP")] for i in range(arch_count)],
+        list(thresholds.values()),
     )
-else:
-    thresholds = {t: t for t in TABLE2}
-outcomes = pl.outcome_counts(
-    [arch_final[(i, "GAN")] for i in range(arch_count)],
-    [arch_final[(i, "WGAN-GP")] for i in range(arch_count)],
-    list(thresholds.values()),
-)
-display(
-    Markdown(
-        markdown_table(
-            [
-                "paper's min. IS",
-                "our min. score",
-                "only GAN",
-                "only WGAN-GP",
-                "both succeeded",
-                "both failed",
-                "paper (200, IS)",
-            ],
-            [
-                [f"{paper_t:.1f}", f"{t:.2f}", *counts, " / ".join(map(str, TABLE2[paper_t]))]
-                for paper_t, (t, *counts) in zip(TABLE2, outcomes, strict=True)
-            ],
+    display(
+        Markdown(
+            markdown_table(
+                [
+                    "paper's min. IS",
+                    "our min. score",
+                    "only GAN",
+                    "only WGAN-GP",
+                    "both succeeded",
+                    "both failed",
+                    "paper (200, IS)",
+                ],
+                [
+                    [f"{paper_t:.1f}", f"{t:.2f}", *counts, " / ".join(map(str, TABLE2[paper_t]))]
+                    for paper_t, (t, *counts) in zip(TABLE2, outcomes, strict=True)
+                ],
+            )
         )
     )
-)
 
-with torch.no_grad():
-    fig, axes = plt.subplots(2, arch_count, figsize=(2.6 * arch_count, 5.6), squeeze=False)
-    for (i, m), r in arch_runs.items():
-        pl.plot_image_grid(axes[ARCH_METHODS.index(m), i], r.generator(noise), f"{i}: {m}")
-fig.tight_layout()
-glue("fig-architectures", fig, display=False)
-plt.close(fig)
+    with torch.no_grad():
+        fig, axes = plt.subplots(2, arch_count, figsize=(2.6 * arch_count, 5.6), squeeze=False)
+        for (i, m), r in arch_runs.items():
+            pl.plot_image_grid(axes[ARCH_METHODS.index(m), i], r.generator(noise), f"{i}: {m}")
+    fig.tight_layout()
+    glue("fig-architectures", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-architectures
@@ -1238,7 +1275,7 @@ plt.close(fig)
 # Table 2, not its proportions.
 
 # %%
-if check and arch_dataset == "digits" and arch_set == "small":
+if chosen.runs("archs") and check and arch_dataset == "digits" and arch_set == "small":
     mean_score = {m: np.mean([arch_final[(i, m)] for i in range(arch_count)]) for m in ARCH_METHODS}
     assert mean_score["WGAN-GP"] > mean_score["GAN"] + 1.0, mean_score
 
@@ -1253,21 +1290,22 @@ if check and arch_dataset == "digits" and arch_set == "small":
 # reproduction table).
 
 # %% tags=["hide-input"]
-two_sided, one_sided = fig3["WGAN-GP (Adam)"], result("fig3", ONE_SIDED)
-display(
-    Markdown(
-        markdown_table(
-            ["penalty", *(f"final {LABELS[k]}" for k in (quality, score))],
-            [
-                [name, *(f"{r.evals[k][-1]:.2f}" for k in (quality, score))]
-                for name, r in (("two-sided", two_sided), ("one-sided", one_sided))
-            ],
+if chosen.runs("images"):
+    two_sided, one_sided = fig3["WGAN-GP (Adam)"], result("fig3", ONE_SIDED)
+    display(
+        Markdown(
+            markdown_table(
+                ["penalty", *(f"final {LABELS[k]}" for k in (quality, score))],
+                [
+                    [name, *(f"{r.evals[k][-1]:.2f}" for k in (quality, score))]
+                    for name, r in (("two-sided", two_sided), ("one-sided", one_sided))
+                ],
+            )
         )
     )
-)
 
 # %%
-if check and dataset == "digits":
+if chosen.runs("images") and check and dataset == "digits":
     assert one_sided.evals[quality][-1] < 0.1 * one_sided.evals[quality][0]  # it trains as well
     clipped = fig3["WGAN (clipping)"].evals[quality]
     assert not clipped[-1] < 0.1 * clipped[0]  # the control: clipping fails the same check
@@ -1301,17 +1339,18 @@ if check and dataset == "digits":
 # bedrooms of Figure 4 (samples only).
 
 # %% tags=["hide-input"]
-resnet = result("resnet")
-resnet_quality, resnet_score = metric_names(resnet_dataset)
-for column in ("step", resnet_quality, resnet_score):
-    print(f"{column:>15s}", " ".join(f"{v:8.2f}" for v in resnet.evals[column]))
-print(f"{resnet.wall:.0f} s of training, {1000 * resnet.wall / resnet_steps:.0f} ms per generator iteration")
-with torch.no_grad():
-    fig, ax = plt.subplots(figsize=(3, 3.3))
-    pl.plot_image_grid(ax, resnet.generator(noise), f"ResNet, {resnet_steps} iterations")
-fig.tight_layout()
-glue("fig-resnet", fig, display=False)
-plt.close(fig)
+if chosen.runs("resnet"):
+    resnet = result("resnet")
+    resnet_quality, resnet_score = metric_names(resnet_dataset)
+    for column in ("step", resnet_quality, resnet_score):
+        print(f"{column:>15s}", " ".join(f"{v:8.2f}" for v in resnet.evals[column]))
+    print(f"{resnet.wall:.0f} s of training, {1000 * resnet.wall / resnet_steps:.0f} ms per generator iteration")
+    with torch.no_grad():
+        fig, ax = plt.subplots(figsize=(3, 3.3))
+        pl.plot_image_grid(ax, resnet.generator(noise), f"ResNet, {resnet_steps} iterations")
+    fig.tight_layout()
+    glue("fig-resnet", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-resnet
@@ -1359,45 +1398,46 @@ plt.close(fig)
 # (0.03% of the paper's) and the learning rate is 10 times the paper's (`lr_scale`).
 
 # %% tags=["hide-input"]
-corpus = pl.text_corpus(text_dataset, max_lines=text_max_lines, root=data_root or None, seed=seed)
-language = result("text")
-jsd_keys = [k for k in language.evals.columns if k.startswith("jsd")]
-for column in ("step", *jsd_keys):
-    print(f"{column:>5s}", " ".join(f"{v:6.3f}" for v in language.evals[column]))
-real_jsd = pl.ngram_jsds(corpus.indices[:text_eval_samples], corpus.indices, corpus.vocab_size, range(1, 5))
-print(
-    "real lines:",
-    ", ".join(f"{k} {v:.3f}" for k, v in real_jsd.items()),
-    f"({text_eval_samples} lines vs all)",
-)
-baseline_jsd = {  # lines of independent characters: no sequence structure (the baselines of the text)
-    f: pl.ngram_jsds(
-        corpus.independent_lines(text_eval_samples, seed, f), corpus.indices, corpus.vocab_size, range(1, 5)
-    )
-    for f in ("corpus", "uniform")
-}
-for f, name in (("corpus", "the corpus's character frequencies"), ("uniform", "uniform characters")):
+if chosen.runs("text"):
+    corpus = pl.text_corpus(text_dataset, max_lines=text_max_lines, root=data_root or None, seed=seed)
+    language = result("text")
+    jsd_keys = [k for k in language.evals.columns if k.startswith("jsd")]
+    for column in ("step", *jsd_keys):
+        print(f"{column:>5s}", " ".join(f"{v:6.3f}" for v in language.evals[column]))
+    real_jsd = pl.ngram_jsds(corpus.indices[:text_eval_samples], corpus.indices, corpus.vocab_size, range(1, 5))
     print(
-        f"independent characters, {name}:",
-        ", ".join(f"{k} {v:.3f}" for k, v in baseline_jsd[f].items()),
+        "real lines:",
+        ", ".join(f"{k} {v:.3f}" for k, v in real_jsd.items()),
+        f"({text_eval_samples} lines vs all)",
     )
-print(
-    f"{language.wall:.0f} s of training, {1000 * language.wall / text_steps:.0f} ms per generator iteration"
-)
-with torch.no_grad():
-    lines = language.generator(torch.randn(10, 128, generator=torch.Generator().manual_seed(seed))).argmax(-1)
-print("\n".join(["generated:", *corpus.decode(lines), "real:", *corpus.decode(corpus.indices[:5])]))
+    baseline_jsd = {  # lines of independent characters: no sequence structure (the baselines of the text)
+        f: pl.ngram_jsds(
+            corpus.independent_lines(text_eval_samples, seed, f), corpus.indices, corpus.vocab_size, range(1, 5)
+        )
+        for f in ("corpus", "uniform")
+    }
+    for f, name in (("corpus", "the corpus's character frequencies"), ("uniform", "uniform characters")):
+        print(
+            f"independent characters, {name}:",
+            ", ".join(f"{k} {v:.3f}" for k, v in baseline_jsd[f].items()),
+        )
+    print(
+        f"{language.wall:.0f} s of training, {1000 * language.wall / text_steps:.0f} ms per generator iteration"
+    )
+    with torch.no_grad():
+        lines = language.generator(torch.randn(10, 128, generator=torch.Generator().manual_seed(seed))).argmax(-1)
+    print("\n".join(["generated:", *corpus.decode(lines), "real:", *corpus.decode(corpus.indices[:5])]))
 
-fig, ax = plt.subplots(figsize=(6, 3))
-for k in jsd_keys:
-    ax.plot(language.evals["step"], language.evals[k], marker="o", label=f"n = {k[3:]}")
-ax.set_xlabel("generator iterations")
-ax.set_ylabel("n-gram JSD to the real lines (bits)")
-ax.set_ylim(0, 1.02)
-ax.legend(fontsize=8)
-fig.tight_layout()
-glue("fig-language", fig, display=False)
-plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for k in jsd_keys:
+        ax.plot(language.evals["step"], language.evals[k], marker="o", label=f"n = {k[3:]}")
+    ax.set_xlabel("generator iterations")
+    ax.set_ylabel("n-gram JSD to the real lines (bits)")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    glue("fig-language", fig, display=False)
+    plt.close(fig)
 
 # %% [markdown]
 # ```{glue:figure} fig-language
@@ -1430,7 +1470,7 @@ plt.close(fig)
 # and uniform characters (0.999–1.000).
 
 # %%
-if check and text_dataset == "sentences":
+if chosen.runs("text") and check and text_dataset == "sentences":
     first, last = {k: language.evals[k][0] for k in jsd_keys}, {k: language.evals[k][-1] for k in jsd_keys}
     assert last["jsd4"] < 0.995 <= first["jsd4"]  # the untrained generator fails the same bound
     assert baseline_jsd["uniform"]["jsd4"] >= 0.995  # and so do uniform characters
@@ -1457,56 +1497,61 @@ if check and text_dataset == "sentences":
 # as many held-out images, both against the same generated batch
 # (`paperlib.experiments.critic_losses`). **At CPU scale** the subset is 100 digits (resized to
 # 28x28), the networks are `overfit_dim = 16` wide (twice those of section 7: "large" for 100
-# images), training lasts `overfit_steps = 100` iterations in batches of `image_batch_size`
+# images), training lasts `overfit_steps = 100` iterations in batches of `overfit_batch_size`
 # (32) and the learning rates are times `lr_scale`.
 
 # %% tags=["hide-input"]
-overfit = {m: result("overfit", m) for m in OVERFIT}
-neg_loss = -fig3["WGAN-GP (Adam)"].log["loss_d"]
-window = min(10, len(neg_loss))
-smooth = np.convolve(neg_loss, np.ones(window) / window, mode="valid")
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
-axes[0].plot(fig3["WGAN-GP (Adam)"].log["step"], neg_loss, lw=0.6, alpha=0.5)
-axes[0].plot(fig3["WGAN-GP (Adam)"].log["step"][window - 1 :], smooth, label=f"moving average ({window})")
-axes[0].set_title(f"(a) WGAN-GP (Adam), {dataset}", fontsize=9)
-axes[0].set_ylabel("negative critic loss")
-axes[0].legend(fontsize=8)
-gaps, null_gaps = {}, {}
-for ax, (m, r) in zip(axes[1:], overfit.items(), strict=True):
-    for split in ("train", "validation", "unseen"):
-        ax.plot(r.evals["step"], r.evals[f"neg_critic_loss_{split}"], marker="o", ms=3, label=split)
-    ax.set_title(f"(b) {m}, {overfit_subset} {overfit_dataset} images", fontsize=9)
-    ax.legend(fontsize=8)
-    gaps[m] = r.evals["neg_critic_loss_train"] - r.evals["neg_critic_loss_validation"]
-    null_gaps[m] = r.evals["neg_critic_loss_validation"] - r.evals["neg_critic_loss_unseen"]
-for ax in axes:
-    ax.set_xlabel("generator iterations")
-fig.tight_layout()
-glue("fig-overfitting", fig, display=False)
-plt.close(fig)
-print(f"(a) negative critic loss: peak of the moving average {smooth.max():.2f}, last {smooth[-1]:.2f}")
-
-
-correlation = {
-    m: loss_quality_correlation(fig3[m].log, fig3[m].evals, quality, window)
-    for m in ("WGAN-GP (Adam)", "DCGAN")
-}
-print(
-    "(a) rank correlation of the negative critic loss with the Fréchet distance over the evaluations: "
-    + ", ".join(f"{m} {v:.2f}" for m, v in correlation.items())
-    + " (DCGAN: its discriminator's loss, the control)"
-)
-for m, r in overfit.items():
-    print(
-        f"(b) {m:15s} train minus validation at each evaluation: "
-        + " ".join(f"{v:6.2f}" for v in gaps[m])
-        + "; validation minus unseen (the null): "
-        + " ".join(f"{v:6.2f}" for v in null_gaps[m])
-        + "; train "
-        + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_train"])
-        + "; validation "
-        + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_validation"])
-    )
+if chosen.runs("images", "overfit"):
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+    if "images" in chosen:  # (a): the critic of section 7's WGAN-GP (Adam) run
+        neg_loss = -fig3["WGAN-GP (Adam)"].log["loss_d"]
+        window = min(10, len(neg_loss))
+        smooth = np.convolve(neg_loss, np.ones(window) / window, mode="valid")
+        axes[0].plot(fig3["WGAN-GP (Adam)"].log["step"], neg_loss, lw=0.6, alpha=0.5)
+        axes[0].plot(
+            fig3["WGAN-GP (Adam)"].log["step"][window - 1 :], smooth, label=f"moving average ({window})"
+        )
+        axes[0].set_title(f"(a) WGAN-GP (Adam), {dataset}", fontsize=9)
+        axes[0].set_ylabel("negative critic loss")
+        axes[0].legend(fontsize=8)
+    if "overfit" in chosen:  # (b)
+        overfit = {m: result("overfit", m) for m in OVERFIT}
+        gaps, null_gaps = {}, {}
+        for ax, (m, r) in zip(axes[1:], overfit.items(), strict=True):
+            for split in ("train", "validation", "unseen"):
+                ax.plot(r.evals["step"], r.evals[f"neg_critic_loss_{split}"], marker="o", ms=3, label=split)
+            ax.set_title(f"(b) {m}, {overfit_subset} {overfit_dataset} images", fontsize=9)
+            ax.legend(fontsize=8)
+            gaps[m] = r.evals["neg_critic_loss_train"] - r.evals["neg_critic_loss_validation"]
+            null_gaps[m] = r.evals["neg_critic_loss_validation"] - r.evals["neg_critic_loss_unseen"]
+    for ax in axes:
+        ax.set_xlabel("generator iterations")
+    fig.tight_layout()
+    glue("fig-overfitting", fig, display=False)
+    plt.close(fig)
+    if "images" in chosen:
+        print(f"(a) negative critic loss: peak of the moving average {smooth.max():.2f}, last {smooth[-1]:.2f}")
+        correlation = {
+            m: loss_quality_correlation(fig3[m].log, fig3[m].evals, quality, window)
+            for m in ("WGAN-GP (Adam)", "DCGAN")
+        }
+        print(
+            "(a) rank correlation of the negative critic loss with the Fréchet distance over the evaluations: "
+            + ", ".join(f"{m} {v:.2f}" for m, v in correlation.items())
+            + " (DCGAN: its discriminator's loss, the control)"
+        )
+    if "overfit" in chosen:
+        for m, r in overfit.items():
+            print(
+                f"(b) {m:15s} train minus validation at each evaluation: "
+                + " ".join(f"{v:6.2f}" for v in gaps[m])
+                + "; validation minus unseen (the null): "
+                + " ".join(f"{v:6.2f}" for v in null_gaps[m])
+                + "; train "
+                + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_train"])
+                + "; validation "
+                + " ".join(f"{v:6.2f}" for v in r.evals["neg_critic_loss_validation"])
+            )
 
 # %% [markdown]
 # ```{glue:figure} fig-overfitting
@@ -1548,7 +1593,7 @@ for m, r in overfit.items():
 #   paper's clipped WGAN overfit too, after far longer training of a larger critic on 1,000 digits.
 
 # %%
-if check and overfit_dataset == "digits":
+if chosen.runs("overfit") and check and overfit_dataset == "digits":
     # (b) the training images' lead over held-out ones exceeds what two held-out sets differ by
     null = np.abs(null_gaps["WGAN-GP"][overfit["WGAN-GP"].evals["step"] >= 50]).max()
     assert gaps["WGAN-GP"][-1] > null, (gaps["WGAN-GP"][-1], null)
@@ -1556,14 +1601,19 @@ if check and overfit_dataset == "digits":
 # %% [markdown]
 # ## Reproduction
 #
-# One row per claim or number of the paper: what we measured in this execution (CPU scale,
-# parameters as printed at the top, data set named), and the full-scale result read from
-# `results/wgan_gp/`, which a run writes with `-p record <experiment>` (with the command, commit,
-# device and wall time); it says "not yet run" until a full-scale run is recorded there. Each
-# full-scale command runs one experiment at the paper's scale (the rest of the chapter at CPU
-# scale) and passes `-p check False`: the asserts encode what we measured at the default scale,
-# and a paper-scale run reports its numbers rather than stopping at the first that differs.
-# What the full-scale commands still stand in for:
+# One row per claim or number of the paper: what we measured in this execution (at CPU scale by
+# default; parameters as printed at the top, data set named), and the full-scale result read from
+# `results/wgan_gp/`, which a paper-scale run writes (with the command, commit, device and wall
+# time); it says "not yet run" until a full-scale run is recorded there. Each command runs one
+# experiment group at the paper's scale, `-p scale paper`, whose values are listed in
+# {ref}`wgan-gp-scales`: the paper's networks, data, iterations, batch sizes, learning rates,
+# evaluations and seeds, a checkpoint every 5,000 iterations and every 10 minutes, results
+# recorded, and the asserts off (they encode what we measured at CPU scale; a paper-scale run
+# reports its numbers rather than stopping at the first that differs). Launched again, the same
+# command resumes every unfinished run from its checkpoint and reads finished ones back, so a
+# preempted job can simply be requeued. Any `-p name value` beside `scale` changes that one
+# setting (`-p scale paper -p image_steps 1000` is a shorter Figure 3). What the full-scale
+# commands still stand in for:
 #
 # * the random architectures (Table 2) train on CIFAR-10 rather than on 32x32 ImageNet, and so
 #   does the standard DCGAN of the 7.24 row (Table 2's caption: ImageNet 32x32);
@@ -1577,43 +1627,15 @@ if check and overfit_dataset == "digits":
 # At CPU scale every row is on the data it names (digits, toy sets, Python-docs sentences).
 
 # %% tags=["hide-input"]
-toy_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_toy.ipynb -p steps 100000 -p width 512 -p seeds 3 "
-    "-p critic_steps 20000 -p deep_steps 2000 -p device cuda -p workers 1 "
-    "-p checkpoint_every 5000 -p resume True -p check False -p record toy"
-)
-image_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_cifar10.ipynb -p dataset cifar10 "
-    "-p image_steps 200000 -p image_dim 128 -p image_batch_size 64 -p lr_scale 1 "
-    "-p image_eval_every 1000 -p image_eval_samples 5000 -p data_workers 4 -p device cuda "
-    "-p workers 1 -p checkpoint_every 5000 -p resume True -p check False -p record images"
-)
-archs_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_architectures.ipynb -p arch_dataset cifar10 "
-    "-p arch_set table1 -p arch_count 200 -p arch_steps 100000 -p image_batch_size 64 "
-    "-p lr_scale 1 -p image_eval_every 10000 -p image_eval_samples 5000 -p data_workers 4 "
-    "-p device cuda -p workers 1 -p checkpoint_every 5000 -p resume True -p check False "
-    "-p record archs"
-)
-resnet_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_resnet.ipynb -p resnet_dataset cifar10 "
-    "-p resnet_steps 100000 -p resnet_dim 128 -p image_batch_size 64 -p lr_scale 1 "
-    "-p image_eval_every 10000 -p image_eval_samples 50000 -p data_workers 4 -p device cuda "
-    "-p workers 1 -p checkpoint_every 5000 -p resume True -p check False -p record resnet"
-)
-text_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_billion_word.ipynb -p text_dataset billion_word "
-    "-p text_steps 200000 -p text_dim 512 -p lr_scale 1 -p text_eval_every 100 -p device cuda "
-    "-p workers 1 -p checkpoint_every 5000 -p resume True -p check False -p record text"
-)
-overfit_command = (
-    "papermill nbs/wgan_gp.ipynb runs/wgan_gp_overfit.ipynb -p overfit_dataset mnist "
-    "-p overfit_subset 1000 -p overfit_steps 200000 -p overfit_dim 64 -p image_batch_size 50 "
-    "-p lr_scale 1 -p image_eval_every 1000 -p image_eval_samples 1000 -p data_workers 4 "
-    "-p device cuda -p workers 1 -p checkpoint_every 5000 -p resume True -p check False "
-    "-p record overfit"
-)
-mean_final = {(ds, m): final[(ds, m)].mean() for ds in toy_datasets for m in METHODS}
+COMMANDS = {
+    group: f"papermill nbs/wgan_gp.ipynb runs/wgan_gp_{group}.ipynb -p scale paper -p experiments {group}"
+    for group in GROUPS
+}
+
+
+def skipped(group: str) -> list[list[str]]:
+    """The reproduction table's row for a group this execution did not run."""
+    return [[f"experiment group {group}", f"not run (experiments={experiments!r})", "", COMMANDS[group]]]
 
 
 def last_metrics(r: pl.RunResult) -> dict[str, float]:
@@ -1626,44 +1648,52 @@ def shown(r: pl.RunResult, data: str) -> str:
     return ", ".join(f"{LABELS[k]} {r.evals[k][-1]:.2f}" for k in metric_names(data))
 
 
+if "toy" in chosen:
+    mean_final = {(ds, m): final[(ds, m)].mean() for ds in toy_datasets for m in METHODS}
 image_scale = f"{dataset}, {image_steps} iterations, width {image_dim}"
-rows = [
+rows = (
     [
-        "Prop. 1: unit gradient along coupled segments (theorem)",
-        "median norm "
-        + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['norm']):.2f}" for ds in pl.TOY_DATASETS)
-        + "; median cosine "
-        + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['cosine']):.2f}" for ds in pl.TOY_DATASETS),
-        full_scale("wgan_gp", "prop1", "median_cosine"),
-        toy_command,
-    ],
+        [
+            "Prop. 1: unit gradient along coupled segments (theorem)",
+            "median norm "
+            + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['norm']):.2f}" for ds in pl.TOY_DATASETS)
+            + "; median cosine "
+            + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['cosine']):.2f}" for ds in pl.TOY_DATASETS),
+            full_scale("wgan_gp", "prop1", "median_cosine"),
+            COMMANDS["toy"],
+        ],
+        [
+            "Fig. 1a: clipped critics ignore the data's structure (figure)",
+            "share of KR bound, clipping / penalty: "
+            + ", ".join(
+                f"{efficiency[(ds, 'clipping')]:.2f} / {efficiency[(ds, 'penalty')]:.2f}"
+                for ds in pl.TOY_DATASETS
+            ),
+            full_scale("wgan_gp", "fig1a", "kr_efficiency_penalty"),
+            COMMANDS["toy"],
+        ],
+        [
+            "Fig. 1b: clipping explodes (c=0.1) or vanishes (c≤0.01), penalty stable (figure)",
+            "layer 1 / layer 12: " + ", ".join(f"{k}: {v[0] / v[-1]:.0e}" for k, v in layer_norms.items()),
+            full_scale("wgan_gp", "fig1b", "penalty_band"),
+            COMMANDS["toy"],
+        ],
+        [
+            "Toy GANs: penalty trains better than clipping (official code, no number)",
+            "final W1 clipping / penalty: "
+            + ", ".join(
+                f"{ds} {mean_final[(ds, 'WGAN (clipping)')]:.2f} / {mean_final[(ds, 'WGAN-GP')]:.2f}"
+                for ds in toy_datasets
+            ),
+            full_scale("wgan_gp", "toy", "w1_penalty"),
+            COMMANDS["toy"],
+        ],
+    ]
+    if "toy" in chosen
+    else skipped("toy")
+)
+rows += (
     [
-        "Fig. 1a: clipped critics ignore the data's structure (figure)",
-        "share of KR bound, clipping / penalty: "
-        + ", ".join(
-            f"{efficiency[(ds, 'clipping')]:.2f} / {efficiency[(ds, 'penalty')]:.2f}"
-            for ds in pl.TOY_DATASETS
-        ),
-        full_scale("wgan_gp", "fig1a", "kr_efficiency_penalty"),
-        toy_command,
-    ],
-    [
-        "Fig. 1b: clipping explodes (c=0.1) or vanishes (c≤0.01), penalty stable (figure)",
-        "layer 1 / layer 12: " + ", ".join(f"{k}: {v[0] / v[-1]:.0e}" for k, v in layer_norms.items()),
-        full_scale("wgan_gp", "fig1b", "penalty_band"),
-        toy_command,
-    ],
-    [
-        "Toy GANs: penalty trains better than clipping (official code, no number)",
-        "final W1 clipping / penalty: "
-        + ", ".join(
-            f"{ds} {mean_final[(ds, 'WGAN (clipping)')]:.2f} / {mean_final[(ds, 'WGAN-GP')]:.2f}"
-            for ds in toy_datasets
-        ),
-        full_scale("wgan_gp", "toy", "w1_penalty"),
-        toy_command,
-    ],
-    *[
         [
             f"Table 2, min. score {t:.0f}: only GAN {paper[0]}, only WGAN-GP {paper[1]}, both {paper[2]}, "
             f"neither {paper[3]} (200 architectures, ImageNet 32x32)",
@@ -1674,74 +1704,111 @@ rows = [
                 f"architectures-{arch_dataset}",
                 [f"{k}_{t:.0f}" for k in ("only_gan", "only_wgan_gp")],
             ),
-            archs_command,
+            COMMANDS["archs"],
         ]
         for t, (_, *counts), paper in zip(TABLE2, outcomes, TABLE2.values(), strict=True)
-    ],
-    *[
+    ]
+    if "archs" in chosen
+    else skipped("archs")
+)
+rows += (
+    [
+        *[
+            [
+                f"Fig. 3: {m}, DCGAN architecture on CIFAR-10, Inception Score over training (figure, no number)",
+                f"{image_scale}: {shown(r, dataset)}",
+                full_scale("wgan_gp", f"fig3-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+                COMMANDS["images"],
+            ]
+            for m, r in fig3.items()
+        ],
         [
-            f"Fig. 3: {m}, DCGAN architecture on CIFAR-10, Inception Score over training (figure, no number)",
-            f"{image_scale}: {shown(r, dataset)}",
-            full_scale("wgan_gp", f"fig3-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
-            image_command,
+            "Table 2: the standard DCGAN scored 7.24 (ImageNet 32x32; ours: the DCGAN of Figure 3)",
+            f"{image_scale}: {shown(fig3['DCGAN'], dataset)}",
+            full_scale("wgan_gp", "fig3-dcgan-cifar10", "inception_score", "{:.2f}"),
+            COMMANDS["images"],
+        ],
+    ]
+    if "images" in chosen
+    else skipped("images")
+)
+rows += (
+    [
+        [
+            "Table 3: WGAN-GP ResNet, unsupervised CIFAR-10, Inception Score 7.86 ± .07",
+            f"{resnet_dataset}, {resnet_steps} iterations, width {resnet_dim}: {shown(resnet, resnet_dataset)}",
+            full_scale("wgan_gp", "resnet-cifar10", ["inception_score", "inception_score_std"], "{:.2f}"),
+            COMMANDS["resnet"],
         ]
-        for m, r in fig3.items()
-    ],
-    [
-        "Table 2: the standard DCGAN scored 7.24 (ImageNet 32x32; ours: the DCGAN of Figure 3)",
-        f"{image_scale}: {shown(fig3['DCGAN'], dataset)}",
-        full_scale("wgan_gp", "fig3-dcgan-cifar10", "inception_score", "{:.2f}"),
-        image_command,
-    ],
-    [
-        "Table 3: WGAN-GP ResNet, unsupervised CIFAR-10, Inception Score 7.86 ± .07",
-        f"{resnet_dataset}, {resnet_steps} iterations, width {resnet_dim}: {shown(resnet, resnet_dataset)}",
-        full_scale("wgan_gp", "resnet-cifar10", ["inception_score", "inception_score_std"], "{:.2f}"),
-        resnet_command,
-    ],
+    ]
+    if "resnet" in chosen
+    else skipped("resnet")
+)
+rows.append(
     [
         "Table 3: WGAN-GP ResNet with labels (AC-GAN), CIFAR-10, Inception Score 8.42 ± .10",
         "not implemented (no class-conditional GAN in paperlib)",
         "not implemented",
         "",
-    ],
+    ]
+)
+rows += (
     [
-        "Sec. 5.5, Table 4: a WGAN-GP language model from softmax outputs learns to spell (samples, no number)",
-        f"{text_dataset}, {text_steps} iterations, {text_eval_samples} samples: "
-        + ", ".join(f"{k} {language.evals[k][-1]:.2f}" for k in jsd_keys),
-        full_scale("wgan_gp", "language-billion_word", ["jsd1", "jsd4"], "{:.2f}"),
-        text_command,
-    ],
+        [
+            "Sec. 5.5, Table 4: a WGAN-GP language model from softmax outputs learns to spell (samples, no number)",
+            f"{text_dataset}, {text_steps} iterations, {text_eval_samples} samples: "
+            + ", ".join(f"{k} {language.evals[k][-1]:.2f}" for k in jsd_keys),
+            full_scale("wgan_gp", "language-billion_word", ["jsd1", "jsd4"], "{:.2f}"),
+            COMMANDS["text"],
+        ]
+    ]
+    if "text" in chosen
+    else skipped("text")
+)
+if "images" in chosen:
+    rows.append(
+        [
+            "Fig. 5a: the negative critic loss of WGAN-GP converges (figure)",
+            f"{image_scale}: moving average from peak {smooth.max():.2f} to {smooth[-1]:.2f}",
+            full_scale("wgan_gp", "fig3-wgan-gp-adam-cifar10", "neg_critic_loss_last", "{:.2f}"),
+            COMMANDS["images"],
+        ]
+    )
+rows += (
     [
-        "Fig. 5a: the negative critic loss of WGAN-GP converges (figure)",
-        f"{image_scale}: moving average from peak {smooth.max():.2f} to {smooth[-1]:.2f}",
-        full_scale("wgan_gp", "fig3-wgan-gp-adam-cifar10", "neg_critic_loss_last", "{:.2f}"),
-        image_command,
-    ],
-    [
-        "Fig. 5b: on 1,000 MNIST digits, training and validation losses part, for clipping and penalty (figure)",
-        f"{overfit_dataset}, {overfit_subset} images, {overfit_steps} iterations: final train minus validation "
-        + ", ".join(f"{m} {gaps[m][-1]:.2f}" for m in OVERFIT),
-        full_scale("wgan_gp", f"overfit-{overfit_dataset}", "gap_wgan-gp", "{:.2f}"),
-        overfit_command,
-    ],
-    [
-        "App. C: two-sided penalty better in 100 of 174 architectures, one-sided in 77 (not significant)",
-        f"{image_scale}, {LABELS[quality]} two-sided / one-sided: "
-        f"{two_sided.evals[quality][-1]:.1f} / {one_sided.evals[quality][-1]:.1f}",
-        full_scale("wgan_gp", f"fig3-{pl.slug(ONE_SIDED)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
-        image_command,
-    ],
-]
+        [
+            "Fig. 5b: on 1,000 MNIST digits, training and validation losses part, for clipping and penalty (figure)",
+            f"{overfit_dataset}, {overfit_subset} images, {overfit_steps} iterations: final train minus "
+            "validation " + ", ".join(f"{m} {gaps[m][-1]:.2f}" for m in OVERFIT),
+            full_scale("wgan_gp", f"overfit-{overfit_dataset}", "gap_wgan-gp", "{:.2f}"),
+            COMMANDS["overfit"],
+        ]
+    ]
+    if "overfit" in chosen
+    else skipped("overfit")
+)
+if "images" in chosen:
+    rows.append(
+        [
+            "App. C: two-sided penalty better in 100 of 174 architectures, one-sided in 77 (not significant)",
+            f"{image_scale}, {LABELS[quality]} two-sided / one-sided: "
+            f"{two_sided.evals[quality][-1]:.1f} / {one_sided.evals[quality][-1]:.1f}",
+            full_scale("wgan_gp", f"fig3-{pl.slug(ONE_SIDED)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+            COMMANDS["images"],
+        ]
+    )
 display(
     Markdown(
-        markdown_table(["paper's claim", "ours, CPU scale (this run)", "ours, full scale", "command"], rows)
+        markdown_table(
+            ["paper's claim", f"ours, this execution ({scale} scale)", "ours, full scale", "command"], rows
+        )
     )
 )
 
 # %% tags=["hide-input"]
-recorded: dict[str, dict[str, tuple[dict, float]]] = {  # experiment -> result file -> (metrics, wall time)
-    "toy": {
+recorded: dict[str, dict[str, tuple[dict, float]]] = {}  # group -> result file -> (metrics, wall time)
+if "toy" in chosen:
+    recorded["toy"] = {
         "prop1": (
             {
                 "median_cosine": np.mean(
@@ -1770,16 +1837,18 @@ recorded: dict[str, dict[str, tuple[dict, float]]] = {  # experiment -> result f
             },
             sum(runs[(ds, m, s)].wall for ds in toy_datasets for m in METHODS for s in seed_list),
         ),
-    },
-    "images": {
+    }
+if "images" in chosen:
+    recorded["images"] = {
         f"fig3-{pl.slug(m)}-{dataset}": (
             last_metrics(result("fig3", m))
             | ({"neg_critic_loss_last": float(smooth[-1])} if m == "WGAN-GP (Adam)" else {}),
             result("fig3", m).wall,
         )
         for m in DCGAN_RUNS
-    },
-    "archs": {
+    }
+if "archs" in chosen:
+    recorded["archs"] = {
         f"architectures-{arch_dataset}": (
             {
                 f"{k}_{t:.0f}": count
@@ -1789,21 +1858,43 @@ recorded: dict[str, dict[str, tuple[dict, float]]] = {  # experiment -> result f
             | {f"{arch_score}_{pl.slug(m)}_{i}": arch_final[(i, m)] for i, m in arch_final},
             sum(r.wall for r in arch_runs.values()),
         )
-    },
-    "resnet": {f"resnet-{resnet_dataset}": (last_metrics(resnet), resnet.wall)},
-    "text": {f"language-{text_dataset}": ({k: language.evals[k][-1] for k in jsd_keys}, language.wall)},
-    "overfit": {
+    }
+if "resnet" in chosen:
+    recorded["resnet"] = {f"resnet-{resnet_dataset}": (last_metrics(resnet), resnet.wall)}
+if "text" in chosen:
+    recorded["text"] = {
+        f"language-{text_dataset}": ({k: language.evals[k][-1] for k in jsd_keys}, language.wall)
+    }
+if "overfit" in chosen:
+    recorded["overfit"] = {
         f"overfit-{overfit_dataset}": (
             {f"gap_{pl.slug(m)}": gaps[m][-1] for m in OVERFIT}
             | {f"{k}_{pl.slug(m)}": v for m, r in overfit.items() for k, v in last_metrics(r).items()},
             sum(r.wall for r in overfit.values()),
         )
-    },
-}
-for experiment in {"all": RECORDS, "none": ()}.get(record, (record,)):
-    for name, (metrics, wall) in recorded[experiment].items():
+    }
+for group in recorded if record else ():
+    for name, (metrics, wall) in recorded[group].items():
         print(pl.record_result("wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall))
 print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
+
+# %% [markdown]
+# (wgan-gp-scales)=
+# ## The two scales
+#
+# Every parameter of the chapter (its first cell) at CPU scale, the default, and at the paper's
+# scale, `-p scale paper`, with where the paper's value comes from: a section or appendix of the
+# paper, or the official code's file and constant where the paper is silent ("ours" where neither
+# gives one). A value given with `-p` replaces its scale's.
+
+# %% tags=["hide-input"]
+display(
+    Markdown(
+        markdown_table(
+            ["parameter", "CPU scale", "paper scale", "source of the paper-scale value"], pl.scale_table(PARAMETERS)
+        )
+    )
+)
 
 # %% [markdown]
 # (wgan-gp-seed-record)=
@@ -1816,4 +1907,4 @@ print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 # lines are in the sections above.
 
 # %% tags=["hide-input"]
-print(pl.seed_printouts("wgan_gp", skip=("Reproduction",)))
+print(pl.seed_printouts("wgan_gp", skip=("Reproduction", "The two scales")))

@@ -8,7 +8,6 @@ the run itself.
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import numbers
@@ -47,21 +46,6 @@ def load_result(chapter: str, experiment: str, root: Path | None = None) -> dict
     ``None`` when it was never run."""
     path = _result_path(chapter, experiment, root)
     return json.loads(path.read_text()) if path.exists() else None
-
-
-def notebook_parameters(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """The values in ``namespace`` of the parameters of ``nbs/<chapter>.ipynb``, in their order there.
-
-    The names are the assignments of the notebook's cell tagged ``parameters`` (the cell papermill
-    injects values after); a notebook passes ``globals()`` to get the values of this execution.
-    """
-    notebook = json.loads((project_root() / "nbs" / f"{chapter}.ipynb").read_text())
-    cell = next(c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    names = []
-    for node in ast.parse("".join(cell["source"])).body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
-        names += [t.id for t in targets if isinstance(t, ast.Name)]
-    return {name: namespace[name] for name in names}
 
 
 def papermill_command(chapter: str, parameters: Mapping[str, Any]) -> str:

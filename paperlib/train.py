@@ -403,6 +403,11 @@ class Trainer:
                     "or choose another out_dir (nothing was overwritten)"
                 )
             self.load(path)
+            if self.step > steps:
+                raise ParameterError(
+                    f"{path} holds {self.step} generator iterations, more than steps={steps}: pass "
+                    f"steps >= {self.step} to read it back or extend it, or use another out_dir"
+                )
             self._drop_final_evaluation(steps)
         saved_at = self.step if path is not None and path.exists() else None  # what the file holds
         last_save = time.monotonic()

@@ -6,23 +6,25 @@ validation, which papermill reaches within the first two cells.
 
 from __future__ import annotations
 
-import ast
+import csv
 import json
 import math
-import shlex
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
 import jupytext
 import nbformat
 import papermill
+import psutil
 import pytest
 import torch
 import yaml
 from fakes import save_random_inception_weights, write_cifar, write_mnist
 from jupytext.compare import compare_notebooks
-from papermill.cli import _resolve_type
 
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
 from paperlib.train import read_checkpoint
@@ -79,10 +81,18 @@ def test_first_code_cell_holds_documented_parameters(path: Path) -> None:
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert "parameters" in first.metadata.get("tags", [])
     params = papermill.inspect_notebook(str(path))
-    for name in ("steps", "seed", "device", "dataset", "out_dir", "resume"):
+    for name in ("scale", "experiments", "seed", "device", "out_dir", "resume", "checkpoint_minutes"):
         assert name in params, f"{path.name} has no parameter {name}"
     for name, info in params.items():
         assert info["inferred_type_name"] != "None" and info["help"], f"{name} is not annotated"
+    cell: dict[str, Any] = {}
+    exec(first.source, cell)  # noqa: S102 - the parameters cell, as the kernel runs it
+    declaration = cell["PARAMETERS"]
+    assert list(params) == list(declaration.names)  # papermill lists every parameter, and only those
+    for name, spec in declaration.parameters.items():  # --help-notebook shows both scales' values
+        shown = params[name]["default"]
+        assert shown.startswith("pl.scaled(") and eval(shown, cell) == spec, name  # noqa: S307
+    assert set(declaration.names) - set(declaration.parameters) == {"scale", "experiments"}
 
 
 BAD_PARAMETERS = [
@@ -91,8 +101,12 @@ BAD_PARAMETERS = [
     ({"out_dir": "/proc/forbidden"}, ["out_dir: cannot write to /proc/forbidden/wgan_gp"]),
     ({"toy_dataset": "cifar10"}, ["toy_dataset='cifar10'", "'8gaussians'", "'all'"]),
     ({"dataset": "cifar11"}, ["dataset='cifar11'", "'digits'", "'cifar10'"]),
-    ({"record": "yes"}, ["record='yes'", "'none'", "'images'"]),
+    ({"record": "yes"}, ["record='yes'", "True or False"]),
     ({"resume": "false"}, ["resume='false'", "True or False"]),
+    ({"scale": "gpu"}, ["scale='gpu'", "'cpu'", "'paper'"]),
+    ({"experiments": "toy,imgs"}, ["experiments='imgs'", "'images'", "'overfit'"]),
+    ({"stpes": 500000}, ["unknown parameter 'stpes'; did you mean steps"]),
+    ({"PARAMETERS": 3}, ["declaration of the parameters cell was replaced by 3"]),
 ]
 if not torch.cuda.is_available():
     BAD_PARAMETERS.append(({"device": "cuda"}, ["device='cuda'", "no CUDA"]))
@@ -127,10 +141,10 @@ def test_bad_parameter_fails_fast_with_a_clear_message(
             ["dataset='lsun_bedroom'", "the notebook parameter data_root", "bedroom_train_lmdb"],
         ),
         (
-            {"record": "toy"},
+            {"record": True},
             {"PAPERLIB_RESULTS": "/proc/forbidden"},
             "ParameterError",
-            ["record='toy' (the results folder, $PAPERLIB_RESULTS): cannot write to /proc/forbidden"],
+            ["record (the results folder, $PAPERLIB_RESULTS): cannot write to /proc/forbidden"],
         ),
     ],
     ids=["missing-data", "unwritable-results"],
@@ -174,24 +188,6 @@ def test_what_a_run_needs_is_checked_before_any_run_starts(
     assert failed == first_code  # the validation cell
 
 
-def _command(name: str) -> str:
-    """The string assigned to ``name`` in nbs/wgan_gp.py (a full-scale command of its reproduction table)."""
-    tree = ast.parse((ROOT / "nbs" / "wgan_gp.py").read_text())
-    [command] = [
-        ast.literal_eval(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name
-    ]
-    return command
-
-
-def _command_parameters(name: str) -> dict[str, Any]:
-    """The ``-p`` options, typed as papermill types them, of the command string ``name`` in nbs/wgan_gp.py."""
-    words = shlex.split(_command(name))
-    assert words[:2] == ["papermill", "nbs/wgan_gp.ipynb"] and words[3::3] == ["-p"] * len(words[3::3])
-    return {key: _resolve_type(value) for key, value in zip(words[4::3], words[5::3], strict=True)}
-
-
 SITECUSTOMIZE = textwrap.dedent(
     """
     import os, pathlib, sys
@@ -202,51 +198,19 @@ SITECUSTOMIZE = textwrap.dedent(
 )
 
 
-DRY_RUN = dict(  # every experiment of the chapter for a few iterations on the CPU, asserts off
-    device="cpu",
-    check=False,
-    steps=10,
-    seeds=1,
-    critic_steps=100,
-    deep_steps=10,
-    toy_dataset="8gaussians",
-    image_steps=2,
-    image_eval_every=2,
-    image_eval_samples=10,
-    text_steps=2,
-    text_eval_every=2,
-    text_eval_samples=20,
-    arch_steps=2,
-    resnet_steps=2,
-    overfit_steps=2,
-)
-
-
-def _dry_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extra: Any) -> Path:
-    """Execute the chapter with the parameters of its full-scale command ``name``, overridden by
-    :data:`DRY_RUN` and ``extra``; run folders, result files and caches stay in ``tmp_path``.
-    Returns the folder of the run folders."""
-    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("HOME", str(tmp_path))  # caches (e.g. FID statistics of fake sets) stay in tmp_path
-    runs = tmp_path / "runs"
-    papermill.execute_notebook(
-        str(ROOT / "nbs" / "wgan_gp.ipynb"),
-        str(tmp_path / "out.ipynb"),
-        parameters=_command_parameters(name) | DRY_RUN | {"out_dir": str(runs)} | extra,
-        progress_bar=False,
-        kernel_name="python3",
-    )
-    return runs / "wgan_gp"
-
-
-def _fake_cifar_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Fake CIFAR-10 files that the notebook kernel accepts, and random TF-Inception weights.
+def _fake_data_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fake CIFAR-10, MNIST and One Billion Word files that a notebook kernel accepts, random
+    TF-Inception weights, and result files and caches kept in ``tmp_path``. Returns the data folder.
 
     The kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes torchvision
-    accept the fake files there (as ``accept_fake_cifar`` does in-process elsewhere). Returns the
-    data folder."""
+    accept the fake CIFAR-10 files there (as ``accept_fake_cifar`` does in-process elsewhere)."""
     data = tmp_path / "data"
     write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64; one image keeps FID cheap
+    write_mnist(data, train=150)  # Figure 5b: 50 to train on (one batch), 50 held out, 50 more for the null
+    shards = data / BILLION_WORD_FOLDER / SHARD_FOLDER
+    shards.mkdir(parents=True)
+    lines = [f"Sentence number {i} of the fake shard , with words ." for i in range(100)]
+    (shards / shard_name(1)).write_text("".join(line + "\n" for line in lines))  # the official format
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
@@ -254,144 +218,219 @@ def _fake_cifar_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
     monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
     monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # caches (e.g. FID statistics of fake sets) stay in tmp_path
     return data
 
 
-def test_full_scale_image_command_reaches_cifar10_and_fid(
+# The paper's scale with every size cut to a few iterations, a few samples and width 4: every group's
+# paper-scale path (data sets, networks, metrics, checkpoints, result files) in one execution on a CPU
+PAPER_DRY_RUN = dict(
+    scale="paper",
+    device="cpu",
+    seeds=1,
+    steps=2,
+    width=4,
+    critic_steps=100,
+    deep_steps=2,
+    image_steps=2,
+    image_dim=4,
+    image_eval_every=2,
+    image_eval_samples=10,
+    arch_count=2,
+    arch_steps=2,
+    arch_eval_every=2,
+    arch_eval_samples=10,
+    resnet_steps=2,
+    resnet_dim=4,
+    resnet_eval_every=2,
+    resnet_eval_samples=10,
+    text_steps=2,
+    text_dim=4,
+    text_eval_every=2,
+    text_eval_samples=20,
+    text_max_lines=100,
+    overfit_subset=50,
+    overfit_steps=2,
+    overfit_dim=4,
+    overfit_eval_every=2,
+    overfit_eval_samples=10,
+)
+FIG3_MODELS = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan", "wgan-gp-adam-one-sided"]
+
+
+def test_paper_scale_runs_every_group_and_records_every_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The chapter's CIFAR-10 command, on the CPU for 2 iterations, on fake CIFAR-10 files and random
-    TF-Inception weights: the real loader, the IS/FID evaluation, checkpoints and the result files."""
-    parameters = _command_parameters("image_command")
-    assert parameters["dataset"] == "cifar10" and parameters["device"] == "cuda"
-    assert parameters["image_steps"] == 200000 and parameters["record"] == "images"
-    data = _fake_cifar_kernel(tmp_path, monkeypatch)
-    # width 16 instead of 128 for the five models: the plumbing is the same, the CPU time a fifth
-    runs = _dry_run("image_command", tmp_path, monkeypatch, data_root=str(data), image_dim=16)
-    models = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan", "wgan-gp-adam-one-sided"]
-    for model in models:
-        result = json.loads((tmp_path / "results" / "wgan_gp" / f"fig3-{model}-cifar10.json").read_text())
+    """``-p scale paper`` with tiny sizes on fake CIFAR-10, MNIST and One Billion Word files and random
+    TF-Inception weights: the paper's data sets, the real loaders and metrics (IS, FID, n-gram JSD,
+    critic losses on held-out digits), a checkpoint for every run, and every result file."""
+    data = _fake_data_kernel(tmp_path, monkeypatch)
+    runs = tmp_path / "runs"
+    papermill.execute_notebook(
+        str(ROOT / "nbs" / "wgan_gp.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters=PAPER_DRY_RUN | {"data_root": str(data), "out_dir": str(runs)},
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    runs, results = runs / "wgan_gp", tmp_path / "results" / "wgan_gp"
+
+    def result(name: str) -> dict[str, Any]:
+        recorded = json.loads((results / f"{name}.json").read_text())
+        assert recorded["parameters"]["scale"] == "paper" and "-p scale paper" in recorded["command"]
+        return recorded
+
+    # toy: Figure 1, Proposition 1 and the toy GANs, every run checkpointed (paper scale)
+    toy = result("toy")
+    assert set(toy["metrics"]) == {"w1_penalty", "w1_clipping"} and toy["parameters"]["steps"] == 2
+    assert toy["parameters"]["lam"] == 0.1 and toy["parameters"]["check"] is False  # the paper's values
+    assert result("fig1b")["metrics"]["penalty_band"] > 0
+    assert {"median_cosine", "median_norm"} <= set(result("prop1")["metrics"])
+    assert read_checkpoint(runs / "fit-swissroll-penalty-seed0" / "checkpoint.pt")["step"] == 100
+    assert read_checkpoint(runs / "deep-clip-c-0-01-seed0" / "checkpoint.pt")["step"] == 2
+    assert read_checkpoint(runs / "toy-25gaussians-wgan-gp-seed0" / "checkpoint.pt")["step"] == 2
+    # images: Figure 3's five models on CIFAR-10, with Figure 5a's critic loss
+    for model in FIG3_MODELS:
+        metrics = result(f"fig3-{model}-cifar10")["metrics"]
         expected = {"inception_score", "inception_score_std", "fid"}
-        expected |= {"neg_critic_loss_last"} if model == "wgan-gp-adam" else set()  # Figure 5a
-        assert set(result["metrics"]) == expected, model
-        assert result["parameters"]["dataset"] == "cifar10" and result["parameters"]["image_steps"] == 2
+        expected |= {"neg_critic_loss_last"} if model == "wgan-gp-adam" else set()
+        assert set(metrics) == expected, model
     run = runs / "fig3-wgan-gp-adam-cifar10-seed0"
-    assert read_checkpoint(run / "checkpoint.pt")["step"] == 2
-    header = (run / "metrics.csv").read_text().splitlines()[0]
-    assert header == "step,wall,inception_score,inception_score_std,fid"
+    checkpoint = read_checkpoint(run / "checkpoint.pt")
+    assert checkpoint["step"] == 2 and checkpoint["config"]["batch_size"] == 64  # gan_cifar.py's
+    assert (run / "metrics.csv").read_text().splitlines()[
+        0
+    ] == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
-    assert sorted(p.name for p in runs.glob("fig3-*")) == sorted(f"fig3-{m}-cifar10-seed0" for m in models)
-    assert not list((ROOT / "results").glob("wgan_gp/fig3-*-cifar10.json"))
-
-
-def test_full_scale_text_command_reaches_the_billion_word_loader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chapter's One Billion Word command, on the CPU for 2 iterations of narrower networks, on a
-    fake first shard in the official format (one tokenized sentence per line): loader, JSD
-    evaluation, checkpoint and result file."""
-    parameters = _command_parameters("text_command")
-    assert parameters["text_dataset"] == "billion_word" and parameters["text_dim"] == 512
-    assert parameters["text_steps"] == 200000 and parameters["record"] == "text"
-    shards = tmp_path / "data" / BILLION_WORD_FOLDER / SHARD_FOLDER
-    shards.mkdir(parents=True)
-    lines = [f"Sentence number {i} of the fake shard , with words ." for i in range(100)]
-    (shards / shard_name(1)).write_text("".join(line + "\n" for line in lines))
-    # width 32 instead of 512: at 512 the ten critic updates of one iteration take a minute on a CPU
-    data_root = str(tmp_path / "data")
-    runs = _dry_run(
-        "text_command", tmp_path, monkeypatch, data_root=data_root, text_max_lines=100, text_dim=32
-    )
-    result = json.loads((tmp_path / "results" / "wgan_gp" / "language-billion_word.json").read_text())
-    assert set(result["metrics"]) == {"jsd1", "jsd2", "jsd3", "jsd4"}
-    assert all(0 <= v <= 1 for v in result["metrics"].values())
-    run = runs / "language-billion_word-seed0"
-    assert read_checkpoint(run / "checkpoint.pt")["step"] == 2
-    assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4"
-
-
-def test_full_scale_toy_command_records_its_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The chapter's toy command for a few iterations of narrower networks on the CPU: every toy result
-    file is written (NumPy scalars included)."""
-    parameters = _command_parameters("toy_command")
-    assert parameters["steps"] == 100000 and parameters["width"] == 512 and parameters["record"] == "toy"
-    runs = _dry_run("toy_command", tmp_path, monkeypatch, width=32)  # 512 wide is slow on a busy CPU
-    results = tmp_path / "results" / "wgan_gp"
-    assert sorted(p.stem for p in results.glob("*.json")) == ["fig1a", "fig1b", "prop1", "toy"]
-    toy = json.loads((results / "toy.json").read_text())
-    assert set(toy["metrics"]) == {"w1_penalty", "w1_clipping"} and toy["parameters"]["steps"] == 10
-    assert json.loads((results / "fig1b.json").read_text())["metrics"]["penalty_band"] > 0
-    assert (runs / "toy-8gaussians-wgan-gp-seed0" / "checkpoint.pt").exists()
-
-
-def test_full_scale_architectures_command_samples_table1_and_counts_outcomes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chapter's command for Tables 1-2, for 2 iterations of 2 architectures drawn from Table 1 on
-    fake CIFAR-10 files: both objectives per architecture, and the outcome counts in the result file."""
-    parameters = _command_parameters("archs_command")
-    assert parameters["arch_set"] == "table1" and parameters["arch_count"] == 200
-    assert parameters["arch_steps"] == 100000 and parameters["record"] == "archs"
-    data = _fake_cifar_kernel(tmp_path, monkeypatch)
-    runs = _dry_run("archs_command", tmp_path, monkeypatch, data_root=str(data), arch_count=2)
-    result = json.loads((tmp_path / "results" / "wgan_gp" / "architectures-cifar10.json").read_text())
+    # archs: two architectures drawn from Table 1, both objectives, Table 2's outcome counts
+    metrics = result("architectures-cifar10")["metrics"]
     for t in (1, 3, 5, 7, 9):
-        counts = [result["metrics"][f"{k}_{t}"] for k in ("only_gan", "only_wgan_gp", "both", "neither")]
+        counts = [metrics[f"{k}_{t}"] for k in ("only_gan", "only_wgan_gp", "both", "neither")]
         assert sum(counts) == 2 and all(c >= 0 for c in counts)
-    assert {f"inception_score_{m}_{i}" for m in ("gan", "wgan-gp") for i in (0, 1)} <= set(result["metrics"])
-    expected = {f"arch{i}-{m}-cifar10-seed0" for m in ("gan", "wgan-gp") for i in (0, 1)}
-    assert {p.name for p in runs.glob("arch*")} == expected
+    assert {f"inception_score_{m}_{i}" for m in ("gan", "wgan-gp") for i in (0, 1)} <= set(metrics)
     assert read_checkpoint(runs / "arch1-gan-cifar10-seed0" / "checkpoint.pt")["step"] == 2
-
-
-def test_full_scale_resnet_command_trains_the_resnet_on_cifar10(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chapter's command for Table 3, for 2 iterations of a narrower ResNet on fake CIFAR-10 files:
-    the learning-rate decay over the run, the Inception Score, and the result file."""
-    parameters = _command_parameters("resnet_command")
-    assert parameters["resnet_dataset"] == "cifar10" and parameters["resnet_dim"] == 128
-    assert parameters["resnet_steps"] == 100000 and parameters["record"] == "resnet"
-    data = _fake_cifar_kernel(tmp_path, monkeypatch)
-    runs = _dry_run("resnet_command", tmp_path, monkeypatch, data_root=str(data), resnet_dim=16)
-    result = json.loads((tmp_path / "results" / "wgan_gp" / "resnet-cifar10.json").read_text())
-    assert set(result["metrics"]) == {"inception_score", "inception_score_std", "fid"}
+    # resnet: the learning rate decays over the run
+    assert set(result("resnet-cifar10")["metrics"]) == {"inception_score", "inception_score_std", "fid"}
     checkpoint = read_checkpoint(runs / "resnet-cifar10-seed0" / "checkpoint.pt")
-    assert checkpoint["step"] == 2 and checkpoint["config"]["lr_decay_steps"] == 2
-
-
-def test_full_scale_overfitting_command_reads_mnist_and_holds_images_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chapter's command for Figure 5b, for 2 iterations on a fake MNIST (150 training images: 50
-    to train on, one batch, 50 held out, 50 more held out for the null): the negative critic losses on the
-    three sets reach the result file."""
-    parameters = _command_parameters("overfit_command")
-    assert parameters["overfit_dataset"] == "mnist" and parameters["overfit_subset"] == 1000
-    assert parameters["overfit_steps"] == 200000 and parameters["record"] == "overfit"
-    write_mnist(tmp_path / "data", train=150)
-    monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
-    runs = _dry_run(
-        "overfit_command",
-        tmp_path,
-        monkeypatch,
-        data_root=str(tmp_path / "data"),
-        overfit_subset=50,
-        overfit_dim=16,
+    assert (
+        checkpoint["config"]["lr_decay_steps"] == 2 and checkpoint["config"]["generator_batch_multiple"] == 2
     )
-    metrics = json.loads((tmp_path / "results" / "wgan_gp" / "overfit-mnist.json").read_text())["metrics"]
+    # text: the One Billion Word loader and the n-gram JSDs
+    metrics = result("language-billion_word")["metrics"]
+    assert set(metrics) == {"jsd1", "jsd2", "jsd3", "jsd4"} and all(0 <= v <= 1 for v in metrics.values())
+    header = (runs / "language-billion_word-seed0" / "metrics.csv").read_text().splitlines()[0]
+    assert header == "step,wall,jsd1,jsd2,jsd3,jsd4"
+    # overfit: MNIST, critic losses on training, held-out and other held-out digits
+    metrics = result("overfit-mnist")["metrics"]
     for m in ("wgan-gp", "wgan-clipping"):
-        splits = ("train", "validation", "unseen")
-        assert {f"neg_critic_loss_{s}_{m}" for s in splits} | {f"gap_{m}"} <= set(metrics)
+        assert {f"neg_critic_loss_{s}_{m}" for s in ("train", "validation", "unseen")} <= set(metrics)
         assert metrics[f"gap_{m}"] == pytest.approx(
             metrics[f"neg_critic_loss_train_{m}"] - metrics[f"neg_critic_loss_validation_{m}"]
         )
-    assert (runs / "overfit-wgan-gp-mnist-seed0" / "checkpoint.pt").exists()
+    assert (
+        read_checkpoint(runs / "overfit-wgan-gp-mnist-seed0" / "checkpoint.pt")["config"]["batch_size"] == 50
+    )
+    assert len(list(results.glob("*.json"))) == 4 + 5 + 1 + 1 + 1 + 1  # nothing else, nothing missing
+    assert not list((ROOT / "results").glob("wgan_gp/*-cifar10.json"))  # the repository's stay untouched
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["toy_command", "image_command", "archs_command", "resnet_command", "text_command", "overfit_command"],
+# A paper-scale toy launch cut small, with a checkpoint every 10 iterations
+KILL_RESUME = dict(
+    scale="paper",
+    experiments="toy",
+    device="cpu",
+    seeds=1,
+    toy_dataset="8gaussians",
+    steps=40,
+    width=4,
+    critic_steps=400,
+    deep_steps=40,
+    checkpoint_every=10,
 )
-def test_reproduce_page_lists_the_chapters_full_scale_commands(name: str) -> None:
-    assert f"`{_command(name)}`" in (ROOT / "book" / "reproduce.md").read_text()
+KILL_RESUME_RUNS = {  # run folder -> the generator iterations it ends at
+    **{
+        f"fit-{ds}-{c}-seed0": 400
+        for ds in ("8gaussians", "25gaussians", "swissroll")
+        for c in ("penalty", "clipping")
+    },
+    **{f"deep-{d}-seed0": 40 for d in ("penalty", "clip-c-0-1", "clip-c-0-01", "clip-c-0-001")},
+    **{f"toy-8gaussians-{m}-seed0": 40 for m in ("wgan-clipping", "wgan-gp")},
+}
+
+
+def _launch(tmp_path: Path, out: str) -> subprocess.Popen:
+    """The papermill command line of :data:`KILL_RESUME`, as a user would requeue it; its output goes
+    to ``<out>.log`` (a file: a pipe nobody reads could fill and stall it)."""
+    options = KILL_RESUME | {"out_dir": str(tmp_path / "runs")}
+    words = [w for name, value in options.items() for w in ("-p", name, str(value))]
+    with (tmp_path / f"{out}.log").open("w") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "papermill",
+                str(ROOT / "nbs" / "wgan_gp.ipynb"),
+                str(tmp_path / out),
+                *words,
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _succeeded(launch: subprocess.Popen, tmp_path: Path, out: str) -> None:
+    assert launch.wait(timeout=600) == 0, (tmp_path / f"{out}.log").read_text()[-3000:]
+
+
+def _checkpoint_bytes(runs: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(runs)): p.read_bytes() for p in sorted(runs.glob("*/checkpoint.pt*"))}
+
+
+def test_a_killed_paper_scale_launch_resumes_when_requeued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel is killed (SIGKILL) once the first checkpoint is written; the same command, launched
+    again, resumes the unfinished runs and completes with every evaluation, and a third launch
+    retrains nothing (every checkpoint's bytes stay as they were)."""
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
+    runs = tmp_path / "runs" / "wgan_gp"
+    first = _launch(tmp_path, "first.ipynb")
+    deadline = time.monotonic() + 300
+    while not list(runs.glob("*/checkpoint.pt")):
+        assert first.poll() is None and time.monotonic() < deadline, "no checkpoint before the launch ended"
+        time.sleep(0.05)
+    for process in [*psutil.Process(first.pid).children(recursive=True), psutil.Process(first.pid)]:
+        process.kill()  # the kernel and its workers first, then papermill
+    first.wait()
+    finished = {
+        name: (runs / name / "checkpoint.pt").exists()
+        and read_checkpoint(runs / name / "checkpoint.pt")["step"] == end
+        for name, end in KILL_RESUME_RUNS.items()
+    }
+    assert not all(finished.values()), "the kill came after every run had finished"
+    _succeeded(_launch(tmp_path, "second.ipynb"), tmp_path, "second.ipynb")
+    for name, end in KILL_RESUME_RUNS.items():
+        assert read_checkpoint(runs / name / "checkpoint.pt")["step"] == end, name
+    for name in (n for n in KILL_RESUME_RUNS if n.startswith("toy-")):
+        steps = [int(float(row["step"])) for row in csv.DictReader((runs / name / "metrics.csv").open())]
+        assert steps == [*range(0, 40, 6), 40], name  # every evaluation, none twice (eval_every 40 // 6)
+    assert (
+        json.loads((tmp_path / "results" / "wgan_gp" / "toy.json").read_text())["parameters"]["steps"] == 40
+    )
+    before = _checkpoint_bytes(runs)
+    _succeeded(_launch(tmp_path, "third.ipynb"), tmp_path, "third.ipynb")
+    assert _checkpoint_bytes(runs) == before
+
+
+@pytest.mark.parametrize("page", ["book/reproduce.md", "README.md"])
+def test_the_short_commands_are_shown(page: str) -> None:
+    """Each experiment group's paper-scale command, as the chapter's reproduction table builds it."""
+    text = (ROOT / page).read_text()
+    for group in ("toy", "images", "archs", "resnet", "text", "overfit"):
+        command = (
+            f"papermill nbs/wgan_gp.ipynb runs/wgan_gp_{group}.ipynb -p scale paper -p experiments {group}"
+        )
+        assert command in text, (page, group)
+    assert "-p image_steps 200000" not in text  # the long forms are gone

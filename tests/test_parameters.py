@@ -8,7 +8,7 @@ import pytest
 
 import paperlib as pl
 from paperlib.config import ParameterError
-from paperlib.parameters import declared, resolved, scale_table, scaled, selected_groups
+from paperlib.parameters import above, at_least, declared, resolved, scale_table, scaled, selected_groups
 
 
 def _cell() -> dict:
@@ -17,11 +17,12 @@ def _cell() -> dict:
         "pl": object(),
         "In": [],
         "scale": "cpu",
-        "steps": scaled(400, 100_000, minimum=1, source="gan_toy.py ITERS"),
-        "lam": scaled(0.1, 10.0, above=0.0, source="section 4"),
-        "dataset": scaled("digits", "cifar10", choices=("digits", "cifar10", "mnist")),
+        "steps": scaled(400, 100_000, at_least(1), "gan_toy.py ITERS"),
+        "lam": scaled(0.1, 10.0, above(0.0), "section 4"),
+        "dataset": scaled("digits", "cifar10", ("digits", "cifar10", "mnist")),
         "check": scaled(True, False),
-        "device": scaled("auto"),
+        "device": scaled("auto", "auto"),
+        "experiments": "all",
     }
     return namespace
 
@@ -29,9 +30,12 @@ def _cell() -> dict:
 def test_values_follow_the_scale_and_explicit_values_win() -> None:
     namespace = _cell()
     declaration = declared(namespace)
-    assert resolved(declaration, namespace, "cpu") == {
-        "steps": 400, "lam": 0.1, "dataset": "digits", "check": True, "device": "auto"
+    values = resolved(declaration, namespace, "cpu")
+    assert values == {
+        "scale": "cpu", "steps": 400, "lam": 0.1, "dataset": "digits", "check": True, "device": "auto",
+        "experiments": "all",
     }  # fmt: skip
+    assert list(values) == list(declaration.names)  # the cell's order, plain parameters included
     assert resolved(declaration, namespace, "paper")["steps"] == 100_000
     namespace |= {"steps": 1000, "lam": 1, "_i3": "x = 1"}  # what papermill injects, and IPython's own
     paper = resolved(declaration, namespace, "paper")
@@ -71,7 +75,7 @@ def test_declarations_are_checked_themselves() -> None:
     with pytest.raises(ParameterError, match="both values must be of one kind"):
         scaled(10.0, 1)  # a float at CPU scale, an int at the paper's
     with pytest.raises(ParameterError, match="paper value=0 must be an integer >= 1"):
-        scaled(5, 0, minimum=1)
+        scaled(5, 0, at_least(1))
     with pytest.raises(ParameterError, match="scale='gpu'"):
         resolved(declared(_cell()), _cell(), "gpu")
 
@@ -82,10 +86,19 @@ def test_the_scale_table_shows_both_values_and_the_source() -> None:
     assert [r[0] for r in rows] == ["steps", "lam", "dataset", "check", "device"]
 
 
-def test_experiment_groups() -> None:
+def test_experiment_groups(capsys: pytest.CaptureFixture[str]) -> None:
     groups = ("toy", "images", "text")
-    assert selected_groups("experiments", "all", groups) == groups
-    assert selected_groups("experiments", "text, toy", groups) == ("toy", "text")  # the chapter's order
+    assert selected_groups("experiments", "all", groups).chosen == groups
+    selection = selected_groups("experiments", "text, toy", groups)
+    assert selection.chosen == ("toy", "text")  # the chapter's order
+    assert list(selection) == ["toy", "text"] and "toy" in selection and "images" not in selection
+    assert selection.runs("text") and capsys.readouterr().out == ""
+    assert selection.runs("images", "toy")  # one of them runs
+    assert not selection.runs("images")
+    skipped = "skipped: experiment group images not selected (experiments='text, toy')\n"
+    assert capsys.readouterr().out == skipped
+    with pytest.raises(ParameterError, match="'imgs' is not an experiment group of this chapter: toy, imag"):
+        "imgs" in selection  # noqa: B015 - a typo in the chapter's own cells
     with pytest.raises(ParameterError, match="experiments='imgs' is not allowed; choose one of: 'toy'"):
         selected_groups("experiments", "toy,imgs", groups)
     with pytest.raises(ParameterError, match="names a group twice"):
@@ -96,17 +109,18 @@ CELL = """
 import paperlib as pl
 
 scale: str = "cpu"
-steps: int = pl.scaled(400, 100_000, minimum=1)
-PARAMETERS = pl.declared(globals())
+experiments: str = "all"
+steps: int = pl.scaled(400, 100_000, pl.at_least(1))
+PARAMETERS: pl.Declaration = pl.declared(globals())
 """
 
 
 @pytest.mark.parametrize(
     ("injected", "expected"),
     [
-        ("", {"steps": 400}),
-        ("scale = 'paper'\n", {"steps": 100_000}),
-        ("steps = 7\n", {"steps": 7}),
+        ("", {"scale": "cpu", "experiments": "all", "steps": 400}),
+        ("scale = 'paper'\n", {"scale": "paper", "experiments": "all", "steps": 100_000}),
+        ("steps = 7\n", {"scale": "cpu", "experiments": "all", "steps": 7}),
         ("stpes = 500000\n", "unknown parameter 'stpes'; did you mean steps?"),
         ("pl = 3\n", "unknown parameter 'pl'"),
     ],
@@ -124,12 +138,36 @@ def test_the_documented_notebook_pattern(injected: str, expected: object) -> Non
     assert pl.scaled is scaled and pl.declared is declared
 
 
+def test_the_declaration_cannot_be_replaced() -> None:
+    """``-p PARAMETERS 3``: the declaration is not a parameter."""
+    namespace: dict = {}
+    exec(CELL, namespace)  # noqa: S102
+    with pytest.raises(ParameterError, match="declaration of the parameters cell was replaced by 3"):
+        resolved(3, namespace, "cpu")  # type: ignore[arg-type]
+
+
+def test_papermill_reads_every_parameter_of_the_documented_cell(caplog: pytest.LogCaptureFixture) -> None:
+    """papermill's reader of the cell (``--help-notebook``) sees each parameter with both values and
+    nothing else: not the declaration, and no line it could not parse (it skips a line with two
+    ``=``, which keyword arguments would make)."""
+    from nbformat.v4 import new_code_cell
+    from papermill.translators import PythonTranslator
+
+    lam = 'lam: float = pl.scaled(0.1, 10.0, pl.above(0.0), "section 4")  # penalty weight\n'
+    cell = CELL.replace("PARAMETERS", lam + "PARAMETERS")
+    found = PythonTranslator.inspect(new_code_cell(cell))
+    assert [p.name for p in found] == ["scale", "experiments", "steps", "lam"]
+    assert found[3].default == 'pl.scaled(0.1, 10.0, pl.above(0.0), "section 4")'
+    assert found[3].help == "penalty weight"
+    assert "Unable to parse" not in caplog.text
+
+
 @pytest.mark.parametrize(
     ("make", "phrase"),
     [
-        (lambda: scaled("a", minimum=3), "only numbers take minimum"),
-        (lambda: scaled(5.0, minimum=0.5, above=3.0), "not both"),
-        (lambda: scaled(5, minimum=0.5), "an integer's bound must be an integer"),
+        (lambda: scaled("a", "b", at_least(3)), r"only numbers take at_least\(3\)"),
+        (lambda: scaled(True, False, above(0)), r"only numbers take above\(0\)"),
+        (lambda: scaled(5, 6, at_least(0.5)), "an integer's bound must be an integer"),
     ],
 )
 def test_bounds_that_do_not_fit_the_kind_are_refused(make, phrase: str) -> None:  # noqa: ANN001
@@ -138,7 +176,7 @@ def test_bounds_that_do_not_fit_the_kind_are_refused(make, phrase: str) -> None:
 
 
 def test_an_integer_above_bound_is_enforced() -> None:
-    spec = scaled(5, 10, above=0)
+    spec = scaled(5, 10, above(0))
     assert spec.check("n", 1) == 1
     with pytest.raises(ParameterError, match="n=0 must be an integer >= 1"):
         spec.check("n", 0)

@@ -8,7 +8,6 @@ import shlex
 from pathlib import Path
 
 import numpy as np
-import papermill
 import pytest
 import torch
 from papermill.cli import _resolve_type
@@ -20,7 +19,6 @@ from paperlib.report import (
     full_scale,
     load_result,
     markdown_table,
-    notebook_parameters,
     papermill_command,
     record_result,
     results_root,
@@ -112,12 +110,6 @@ def test_record_result_refuses_what_is_not_a_result(
             root=tmp_path,
         )
     assert not (tmp_path / "wgan_gp" / "e.json").exists()
-
-
-def test_notebook_parameters_are_papermills_in_order() -> None:
-    names = list(papermill.inspect_notebook(str(ROOT / "nbs" / "wgan_gp.ipynb")))
-    namespace = {name: index for index, name in enumerate(names)} | {"not_a_parameter": None}
-    assert notebook_parameters("wgan_gp", namespace) == {name: i for i, name in enumerate(names)}
 
 
 def test_markdown_table_shape_and_escaping() -> None:

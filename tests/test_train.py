@@ -155,6 +155,25 @@ def test_checkpoints_on_a_wall_clock_interval_change_nothing(
     _assert_same_log(plain.log, resumed.log)
 
 
+def test_a_finished_run_is_read_back_and_a_longer_checkpoint_refused(tmp_path: Path) -> None:
+    """resume=True on a finished run (what a requeued paper-scale job does) trains nothing and writes
+    nothing: the same networks and histories come back and the checkpoint's bytes stay; asking for
+    fewer iterations than the checkpoint holds is refused rather than answered with the longer run."""
+    seed_everything(0)
+    done = _build(tmp_path, eval_every=5, evaluate=lambda t: {"w": float(t.step)}).train(12)
+    path = tmp_path / Trainer.CHECKPOINT
+    saved = path.read_bytes()
+    torch.manual_seed(999)
+    again = _build(tmp_path, eval_every=5, evaluate=lambda t: {"w": float(t.step)}).train(12, resume=True)
+    assert path.read_bytes() == saved
+    _assert_same_state(done.generator, again.generator)
+    _assert_same_log(done.log, again.log)
+    assert list(again.evals["step"]) == [0, 5, 10, 12]
+    with pytest.raises(ParameterError, match="holds 12 generator iterations, more than steps=8"):
+        _build(tmp_path, eval_every=5, evaluate=lambda t: {"w": float(t.step)}).train(8, resume=True)
+    assert path.read_bytes() == saved
+
+
 def test_resume_without_checkpoint_starts_fresh(tmp_path: Path) -> None:
     """resume=True with no checkpoint trains from scratch, identical to resume=False."""
     seed_everything(0)
@@ -163,15 +182,6 @@ def test_resume_without_checkpoint_starts_fresh(tmp_path: Path) -> None:
     b = _build(tmp_path / "b").train(5, resume=True)
     _assert_same_state(a.critic, b.critic)
     _assert_same_log(a.log, b.log)
-
-
-def test_resume_past_the_end_trains_nothing(tmp_path: Path) -> None:
-    """Resuming a 10-step checkpoint with steps=5 restores step 10 and does no iteration."""
-    seed_everything(0)
-    done = _build(tmp_path).train(10)
-    again = _build(tmp_path).train(5, resume=True)
-    assert again.step == 10 and len(again.log) == 10
-    _assert_same_state(done.critic, again.critic)
 
 
 def test_resume_with_sampling_evaluation_is_bitwise_identical(tmp_path: Path) -> None:

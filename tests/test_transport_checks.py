@@ -56,6 +56,24 @@ def test_kr_efficiency_of_linear_critics_on_a_translation() -> None:
     )
 
 
+def test_kr_efficiency_of_a_flat_critic_is_zero() -> None:
+    """A critic that is constant (every ReLU dead) separates nothing; one flat on every probe but not
+    between them is refused rather than divided by zero."""
+    real, fake = torch.randn(50, 2), torch.randn(50, 2) + 1
+    dead = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    with torch.no_grad():
+        dead[0].weight.zero_()
+        dead[0].bias.fill_(-1.0)  # every unit off everywhere
+    assert kr_efficiency(dead, real, fake, torch.randn(20, 2)) == 0.0
+    step = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Sigmoid())
+    with torch.no_grad():
+        step[0].weight.copy_(torch.tensor([[1e4, 1e4]]))  # saturated on both sides of the line x + y = 0
+        step[0].bias.fill_(-1e4 * 0.5)  # far from every point of the two sets
+    real_far, fake_far = torch.full((10, 2), 5.0), torch.full((10, 2), -5.0)
+    with pytest.raises(ValueError, match="zero gradient on every probe"):
+        kr_efficiency(step, real_far, fake_far, torch.full((5, 2), 5.0))
+
+
 def test_coupled_segment_gradients_of_the_optimal_critic_of_a_translation() -> None:
     """For P_g = P_r - v the optimal critic is <v/||v||, x>: Proposition 1 holds exactly."""
     real = torch.rand(200, 2) * 0.1  # a small set moved far: the optimal coupling is the translation

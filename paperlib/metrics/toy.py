@@ -96,9 +96,16 @@ def kr_efficiency(
     (an estimate of its Lipschitz constant) and ``W1`` the exact distance between the two sets. By
     KR duality ``gap <= L * W1`` for every L-Lipschitz critic, with equality for a multiple of the
     optimal critic, so the ratio is at most 1 (up to ``L`` being estimated on ``probe`` only) and
-    measures how close the critic's *shape* is to the optimal one, whatever its scale.
+    measures how close the critic's *shape* is to the optimal one, whatever its scale. A critic
+    that is flat at every point (zero gradient and zero gap, as a clipped ReLU critic whose units
+    all died) attains none of it: 0. One with zero gradient at every point but a gap is refused,
+    since ``probe`` then missed where it varies.
     """
     with torch.no_grad():
         gap = (critic(real).mean() - critic(fake).mean()).item()
     lipschitz = gradient_norm(critic, torch.cat([probe, real, fake])).max().item()
+    if lipschitz == 0.0:
+        if gap != 0.0:
+            raise ValueError(f"the critic separates the sets by {gap} but has zero gradient on every probe")
+        return 0.0
     return gap / (lipschitz * wasserstein(real, fake))
