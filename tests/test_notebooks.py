@@ -422,6 +422,19 @@ def test_a_killed_paper_scale_launch_resumes_when_requeued(
     before = _checkpoint_bytes(runs)
     _succeeded(_launch(tmp_path, "third.ipynb"), tmp_path, "third.ipynb")
     assert _checkpoint_bytes(runs) == before
+    # only the toy group ran: the other sections say they were skipped, and recorded nothing
+    outputs = [
+        o for c in json.loads((tmp_path / "third.ipynb").read_text())["cells"] for o in c.get("outputs", [])
+    ]
+    printed = "".join("".join(o.get("text", [])) for o in outputs)  # nbformat stores lines as a list
+    for group in ("images", "archs", "resnet", "text", "overfit"):
+        assert f"skipped: experiment group {group} not selected (experiments='toy')" in printed, group
+    assert sorted(p.stem for p in (tmp_path / "results" / "wgan_gp").glob("*.json")) == [
+        "fig1a",
+        "fig1b",
+        "prop1",
+        "toy",
+    ]
 
 
 @pytest.mark.parametrize("page", ["book/reproduce.md", "README.md"])
