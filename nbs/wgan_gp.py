@@ -37,7 +37,7 @@
 # comparison is not run).
 #
 # **Scale.** By default every experiment runs at *CPU scale*: narrower networks (toy MLPs 128
-# wide instead of 512, image and text networks 8 to 16 channels wide instead of 128 to 512) and
+# wide instead of 512, image and text networks 8 to 16 channels wide instead of 64 to 512) and
 # tens to hundreds of generator iterations instead of 100,000 to 200,000, so that the whole
 # chapter executes in under three minutes on two CPU cores. Every number below that we measured is a
 # CPU-scale number unless it says otherwise. The paper's scale is one parameter away,
@@ -56,17 +56,17 @@ scale: str = "cpu"  # "cpu" (minutes on two CPU cores) or "paper" (the paper's s
 experiments: str = "all"  # groups to run, comma-separated: toy, images, archs, resnet, text, overfit; or all
 # Each parameter below: pl.scaled(value at CPU scale, value at the paper's scale, allowed values, source)
 seed: int = pl.scaled(0, 0, pl.at_least(0), "ours")  # first seed; runs use seed, seed + 1, ...
-device: str = pl.scaled("auto", "auto", ("auto", "cpu", "cuda", "mps"), "ours")  # auto: a GPU if there is one
+device: str = pl.scaled("auto", "auto", None, "ours")  # "auto" (a GPU if there is one), "cpu", "cuda", "cuda:1", "mps"
 workers: int = pl.scaled(2, 1, pl.at_least(1), "ours: one GPU")  # processes for independent runs, one thread each
 out_dir: str = pl.scaled("runs", "runs", None, "ours")  # run folders: <out_dir>/wgan_gp/<run>/, from the repository root
 data_root: str = pl.scaled("", "", None, "ours")  # image and text data ("": $PAPERLIB_DATA, else ~/.cache/paperlib/data)
 data_workers: int = pl.scaled(0, 4, pl.at_least(0), "ours")  # DataLoader processes feeding each image run
 lr_scale: float = pl.scaled(10.0, 1.0, pl.above(0.0), "the paper's rates")  # factor on the image and text runs' learning rates
 checkpoint_every: int = pl.scaled(0, 5000, pl.at_least(0), "ours")  # generator iterations between checkpoints of every run (0: none)
-checkpoint_minutes: float = pl.scaled(0.0, 10.0, pl.at_least(0.0), "ours")  # minutes of training between checkpoints (0: none)
+checkpoint_minutes: float = pl.scaled(0.0, 10.0, pl.at_least(0.0), "ours")  # wall-clock minutes between checkpoints (0: none)
 resume: bool = pl.scaled(False, True, None, "ours")  # continue unfinished runs from their checkpoints, read finished ones back
 check: bool = pl.scaled(True, False, None, "ours")  # assert the claims as measured at CPU scale (False: report the numbers only)
-record: bool = pl.scaled(False, True, None, "ours")  # write the selected groups' results to results/wgan_gp/
+record: str = pl.scaled("no", "auto", ("no", "auto", "yes"), "ours")  # results to results/wgan_gp/: auto (at the paper's settings only), yes, no
 # toy: sections 4-6 (Figure 1, Proposition 1, the toy GANs)
 steps: int = pl.scaled(400, 100_000, pl.at_least(1), "gan_toy.py ITERS")  # generator iterations of each toy GAN run
 seeds: int = pl.scaled(1, 3, pl.at_least(1), "ours (the paper shows one run)")  # seeds of each toy GAN configuration
@@ -76,7 +76,7 @@ lam: float = pl.scaled(0.1, 0.1, pl.above(0.0), "gan_toy.py LAMBDA (the paper: 1
 critic_steps: int = pl.scaled(1500, 20_000, pl.at_least(100), "ours (section 3: to optimality)")  # updates of the critics of Figure 1a
 deep_steps: int = pl.scaled(75, 2000, pl.at_least(1), "ours (the paper is silent)")  # generator iterations of the 12-layer runs of Figure 1b
 # images: section 7 (Figure 3), appendix C (the one-sided penalty), Figure 5a
-dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "section 5.3")  # images of the Figure 3 runs
+dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "section 5.3")  # images of the Figure 3 runs (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
 image_steps: int = pl.scaled(150, 200_000, pl.at_least(1), "gan_cifar.py ITERS")  # generator iterations of each Figure 3 run
 image_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar.py DIM")  # width of the Figure 3 networks
 image_batch_size: int = pl.scaled(32, 64, pl.at_least(1), "gan_cifar.py BATCH_SIZE")  # batch size of the Figure 3, architecture and ResNet runs
@@ -86,24 +86,24 @@ image_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours (gan_cifar
 arch_count: int = pl.scaled(3, 200, pl.at_least(1), "section 5.1")  # random architectures
 arch_set: str = pl.scaled("small", "table1", ("small", "table1"), "Table 1")  # their choices: small (CPU scale, section 8) or table1
 arch_steps: int = pl.scaled(100, 100_000, pl.at_least(1), "appendix B")  # generator iterations of each architecture's run
-arch_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "ours (the paper: 32x32 ImageNet)")  # their images
+arch_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "ours (the paper: 32x32 ImageNet)")  # their images (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
 arch_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours")  # generator iterations between their evaluations
 arch_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours")  # generated images per evaluation
 # resnet: section 9 (the ResNet of Table 3, appendix F)
-resnet_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "Table 3")  # images of the ResNet
+resnet_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "Table 3")  # images of the ResNet (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
 resnet_steps: int = pl.scaled(25, 100_000, pl.at_least(1), "appendix F, gan_cifar_resnet.py ITERS")  # its generator iterations
 resnet_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar_resnet.py DIM_G and DIM_D")  # width of its generator and critic
 resnet_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours (gan_cifar_resnet.py: 1000)")  # iterations between evaluations
 resnet_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "gan_cifar_resnet.py")  # generated images per evaluation
 # text: section 10 (the language model, Table 4)
-text_dataset: str = pl.scaled("sentences", "billion_word", pl.TEXT_DATASETS, "section 5.5")  # text of the language GAN
+text_dataset: str = pl.scaled("sentences", "billion_word", pl.TEXT_DATASETS, "section 5.5")  # text of the language GAN: sentences (offline) or billion_word
 text_steps: int = pl.scaled(60, 200_000, pl.at_least(1), "gan_language.py ITERS")  # its generator iterations
 text_dim: int = pl.scaled(16, 512, pl.at_least(1), "gan_language.py DIM")  # width of its generator and critic
 text_eval_every: int = pl.scaled(15, 100, pl.at_least(1), "gan_language.py (its JSD)")  # iterations between n-gram JSD evaluations
 text_eval_samples: int = pl.scaled(640, 640, pl.at_least(1), "gan_language.py (10 batches of 64)")  # generated lines per evaluation
 text_max_lines: int = pl.scaled(10_000_000, 10_000_000, pl.at_least(1), "gan_language.py MAX_N_EXAMPLES")  # lines read from the data
 # overfit: section 11 (Figure 5b)
-overfit_dataset: str = pl.scaled("digits", "mnist", pl.IMAGE_DATASETS, "Figure 5b")  # images of the overfitting runs
+overfit_dataset: str = pl.scaled("digits", "mnist", pl.IMAGE_DATASETS, "Figure 5b")  # images of the overfitting runs (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
 overfit_subset: int = pl.scaled(100, 1000, pl.at_least(1), "section 5.6")  # training images, as many held out (twice)
 overfit_steps: int = pl.scaled(100, 200_000, pl.at_least(1), "gan_mnist.py ITERS")  # generator iterations of the overfitting runs
 overfit_dim: int = pl.scaled(16, 64, pl.at_least(1), "gan_mnist.py DIM")  # width of their networks
@@ -131,11 +131,22 @@ from paperlib.metrics.toy import kr_efficiency
 from paperlib.report import full_scale, markdown_table
 
 dev = pl.resolve_device(device)
+# what a result file must say about this execution: the settings that were not the paper's (the
+# ones that decide only where and how runs are done aside)
+RUN_SETTINGS = ("device", "workers", "out_dir", "data_root", "data_workers", "checkpoint_every")
+RUN_SETTINGS += ("checkpoint_minutes", "resume", "check", "record")
+off_paper = pl.paper_deviations(PARAMETERS, parameters, RUN_SETTINGS)
+recording = record == "yes" or (record == "auto" and not off_paper)
+if record == "auto" and off_paper:
+    print(
+        f"results not recorded (record='auto'): {', '.join(off_paper)} not at the paper's values; "
+        "-p record yes records them, named as such"
+    )
 # Everything the chosen experiments need, checked before any of them starts: folders to write,
 # data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
 pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "wgan_gp")
-if record:
-    pl.check_writable_folder("record (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
+if recording:
+    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
 image_sets = {"images": dataset, "archs": arch_dataset, "resnet": resnet_dataset, "overfit": overfit_dataset}
 image_sets = {name for group, name in image_sets.items() if group in chosen} - {"digits"}
 for name in sorted(image_sets):
@@ -1275,9 +1286,20 @@ if chosen.runs("archs"):
 # Table 2, not its proportions.
 
 # %%
-if chosen.runs("archs") and check and arch_dataset == "digits" and arch_set == "small":
+if chosen.runs("archs"):
     mean_score = {m: np.mean([arch_final[(i, m)] for i in range(arch_count)]) for m in ARCH_METHODS}
-    assert mean_score["WGAN-GP"] > mean_score["GAN"] + 1.0, mean_score
+    # the control: the same comparison of the untrained generators (each run's first evaluation)
+    untrained = {
+        m: np.mean([arch_runs[(i, m)].evals[arch_score][0] for i in range(arch_count)]) for m in ARCH_METHODS
+    }
+    print(
+        f"mean {LABELS[arch_score]} over the architectures, WGAN-GP / GAN: "
+        f"{mean_score['WGAN-GP']:.2f} / {mean_score['GAN']:.2f} after training, "
+        f"{untrained['WGAN-GP']:.2f} / {untrained['GAN']:.2f} untrained"
+    )
+    if check and arch_dataset == "digits" and arch_set == "small":
+        assert mean_score["WGAN-GP"] > mean_score["GAN"] + 1.0, mean_score
+        assert not untrained["WGAN-GP"] > untrained["GAN"] + 1.0, untrained  # the control fails it
 
 # %% [markdown]
 # ### The one-sided penalty (appendix C)
@@ -1609,7 +1631,9 @@ if chosen.runs("overfit") and check and overfit_dataset == "digits":
 # {ref}`wgan-gp-scales`: the paper's networks, data, iterations, batch sizes, learning rates,
 # evaluations and seeds, a checkpoint every 5,000 iterations and every 10 minutes, results
 # recorded, and the asserts off (they encode what we measured at CPU scale; a paper-scale run
-# reports its numbers rather than stopping at the first that differs). Launched again, the same
+# reports its numbers rather than stopping at the first that differs). Results are recorded only
+# when every setting that shapes them is the paper's (`record = "auto"`); `-p record yes` records
+# any execution, and its row here then names the settings that were not. Launched again, the same
 # command resumes every unfinished run from its checkpoint and reads finished ones back, so a
 # preempted job can simply be requeued. Any `-p name value` beside `scale` changes that one
 # setting (`-p scale paper -p image_steps 1000` is a shorter Figure 3). What the full-scale
@@ -1873,9 +1897,12 @@ if "overfit" in chosen:
             sum(r.wall for r in overfit.values()),
         )
     }
-for group in recorded if record else ():
+for group in recorded if recording else ():
     for name, (metrics, wall) in recorded[group].items():
-        print(pl.record_result("wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall))
+        path = pl.record_result(
+            "wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper
+        )
+        print(path)
 print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 
 # %% [markdown]

@@ -91,6 +91,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "above": ("paperlib.parameters", "above"),
     "at_least": ("paperlib.parameters", "at_least"),
     "declared": ("paperlib.parameters", "declared"),
+    "paper_deviations": ("paperlib.parameters", "paper_deviations"),
     "resolved": ("paperlib.parameters", "resolved"),
     "scale_table": ("paperlib.parameters", "scale_table"),
     "scaled": ("paperlib.parameters", "scaled"),

@@ -121,10 +121,10 @@ def out_root(out_dir: str | os.PathLike) -> Path:
 
 
 def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
-    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run (:func:`out_root`), created if missing."""
-    path = out_root(out_dir) / chapter / experiment
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run (:func:`out_root`). It is created by
+    the run when it starts (:meth:`paperlib.train.Trainer.train`), not here: a chapter names the
+    folders of every run it could start, and only those it runs should appear."""
+    return out_root(out_dir) / chapter / experiment
 
 
 def check_writable_folder(name: str, folder: str | os.PathLike) -> Path:

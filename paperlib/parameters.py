@@ -168,6 +168,23 @@ def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str)
     return values
 
 
+def paper_deviations(
+    declaration: Declaration, values: Mapping[str, Any], ignore: Sequence[str] = ()
+) -> dict[str, tuple[Any, Any]]:
+    """The scaled parameters whose value in ``values`` (:func:`resolved`'s) is not their paper-scale
+    value, as ``name -> (value, paper value)``, but those named in ``ignore`` (settings that change
+    where and how a run is done, not its result: device, folders, checkpoints). Empty: the
+    execution ran at the paper's settings."""
+    unknown = sorted(set(ignore) - set(declaration.parameters))
+    if unknown:
+        raise ParameterError(f"ignore names no scaled parameter: {', '.join(unknown)}")
+    return {
+        name: (values[name], spec.paper)
+        for name, spec in declaration.parameters.items()
+        if name not in ignore and values[name] != spec.paper
+    }
+
+
 def scale_table(declaration: Declaration) -> list[list[str]]:
     """One row per scaled parameter, for the chapter to show what each scale means: name, CPU value,
     paper value, source of the paper's value."""

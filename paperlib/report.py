@@ -97,16 +97,18 @@ def record_result(
     parameters: Mapping[str, Any],
     device: torch.device,
     wall_time_s: float,
+    off_paper: Mapping[str, tuple[Any, Any]] | None = None,
     root: Path | None = None,
 ) -> Path:
     """Write ``<chapter>/<experiment>.json`` under ``root`` (default :func:`results_root`) for a run
     that was actually completed.
 
     The file holds the ``metrics`` (finite numbers), the papermill command with every parameter of
-    the execution (:func:`papermill_command`), the parameters themselves, the git commit (and whether
-    the working tree had uncommitted changes), the device in words, the wall time in seconds and the
-    date. It is written atomically; an existing file for the experiment is replaced, as a newer run
-    supersedes it. Returns the path.
+    the execution (:func:`papermill_command`), the parameters themselves, those whose value was not
+    the paper's (``off_paper``, :func:`paperlib.parameters.paper_deviations`: name -> (value, paper
+    value)), the git commit (and whether the working tree had uncommitted changes), the device in
+    words, the wall time in seconds and the date. It is written atomically; an existing file for the
+    experiment is replaced, as a newer run supersedes it. Returns the path.
     """
     values = {}
     for name, value in metrics.items():
@@ -121,6 +123,7 @@ def record_result(
         "metrics": values,
         "command": papermill_command(chapter, parameters),
         "parameters": dict(parameters),
+        "off_paper": {name: list(pair) for name, pair in (off_paper or {}).items()},
         "device": describe_device(device),
         "wall_time_s": float(wall_time_s),
     } | provenance()
@@ -143,7 +146,8 @@ def full_scale(
 ) -> str:
     """The table cell for recorded metrics: their values with device and wall hours, or "not yet run".
 
-    One metric is shown as its value; several as ``name value`` pairs.
+    One metric is shown as its value; several as ``name value`` pairs. A result recorded with
+    settings other than the paper's says so, naming the first three.
     """
     result = load_result(chapter, experiment, root)
     if result is None:
@@ -153,6 +157,12 @@ def full_scale(
     shown = (
         values[0] if len(names) == 1 else ", ".join(f"{n} {v}" for n, v in zip(names, values, strict=True))
     )
+    off = result.get("off_paper", {})
+    if off:
+        first = list(off.items())[:3]
+        named = ", ".join(f"{name} {value!r} (paper: {paper!r})" for name, (value, paper) in first)
+        more = f" and {len(off) - 3} more" if len(off) > 3 else ""
+        shown += f"; not at the paper's settings: {named}{more}"
     return f"{shown} ({result['device']}, {result['wall_time_s'] / 3600:.1f} h)"
 
 

@@ -542,6 +542,8 @@ class Trainer:
             "critic_optimizer": asdict(self.critic_optimizer_spec),
             "n_critic": self.n_critic,
             "generator_steps": self.generator_steps,
+            "eval_every": self.eval_every,  # a history of one cadence, not two spliced together
+            "log_every": self.log_every,
             "batch_size": self.batch_size,
             "noise_shape": self.noise_shape,
             "lr_decay_steps": self.lr_decay_steps,

@@ -26,6 +26,7 @@ import yaml
 from fakes import save_random_inception_weights, write_cifar, write_mnist
 from jupytext.compare import compare_notebooks
 
+import paperlib as pl
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
 from paperlib.train import read_checkpoint
 
@@ -85,14 +86,59 @@ def test_first_code_cell_holds_documented_parameters(path: Path) -> None:
         assert name in params, f"{path.name} has no parameter {name}"
     for name, info in params.items():
         assert info["inferred_type_name"] != "None" and info["help"], f"{name} is not annotated"
-    cell: dict[str, Any] = {}
-    exec(first.source, cell)  # noqa: S102 - the parameters cell, as the kernel runs it
-    declaration = cell["PARAMETERS"]
+    declaration = _declaration(path)
     assert list(params) == list(declaration.names)  # papermill lists every parameter, and only those
     for name, spec in declaration.parameters.items():  # --help-notebook shows both scales' values
         shown = params[name]["default"]
-        assert shown.startswith("pl.scaled(") and eval(shown, cell) == spec, name  # noqa: S307
+        assert shown.startswith("pl.scaled(") and eval(shown, {"pl": pl}) == spec, name  # noqa: S307
     assert set(declaration.names) - set(declaration.parameters) == {"scale", "experiments"}
+
+
+def _declaration(path: Path) -> Any:
+    """The declaration of a notebook's parameters cell, run as the kernel runs it."""
+    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    cell: dict[str, Any] = {}
+    exec(first.source, cell)  # noqa: S102 - the parameters cell
+    return cell["PARAMETERS"]
+
+
+# What -p scale paper must set: the official code's constants and the paper's settings (the values of
+# the long commands this mechanism replaced); a change to one is a change to the reproduction
+PAPER_VALUES = {
+    "seed": 0, "device": "auto", "workers": 1, "out_dir": "runs", "data_root": "", "data_workers": 4,
+    "lr_scale": 1.0, "checkpoint_every": 5000, "checkpoint_minutes": 10.0, "resume": True, "check": False,
+    "record": "auto",
+    "steps": 100_000, "seeds": 3, "toy_dataset": "all", "width": 512, "lam": 0.1, "critic_steps": 20_000,
+    "deep_steps": 2000,
+    "dataset": "cifar10", "image_steps": 200_000, "image_dim": 128, "image_batch_size": 64,
+    "image_eval_every": 1000, "image_eval_samples": 5000,
+    "arch_count": 200, "arch_set": "table1", "arch_steps": 100_000, "arch_dataset": "cifar10",
+    "arch_eval_every": 10_000, "arch_eval_samples": 5000,
+    "resnet_dataset": "cifar10", "resnet_steps": 100_000, "resnet_dim": 128, "resnet_eval_every": 10_000,
+    "resnet_eval_samples": 50_000,
+    "text_dataset": "billion_word", "text_steps": 200_000, "text_dim": 512, "text_eval_every": 100,
+    "text_eval_samples": 640, "text_max_lines": 10_000_000,
+    "overfit_dataset": "mnist", "overfit_subset": 1000, "overfit_steps": 200_000, "overfit_dim": 64,
+    "overfit_batch_size": 50, "overfit_eval_every": 1000, "overfit_eval_samples": 1000,
+}  # fmt: skip
+
+
+def test_the_paper_scale_is_the_papers_configuration() -> None:
+    declaration = _declaration(ROOT / "nbs" / "wgan_gp.ipynb")
+    assert {name: spec.paper for name, spec in declaration.parameters.items()} == PAPER_VALUES
+    assert all(spec.source for spec in declaration.parameters.values())  # each says where it comes from
+
+
+def test_the_help_shows_every_allowed_value() -> None:
+    """papermill --help-notebook shows each choice of a parameter that has choices (in its default
+    or its help text), so a reader need not open the code to learn what a parameter accepts."""
+    path = ROOT / "nbs" / "wgan_gp.ipynb"
+    shown = papermill.inspect_notebook(str(path))
+    for name, spec in _declaration(path).parameters.items():
+        if isinstance(spec.allowed, tuple):
+            text = shown[name]["default"] + shown[name]["help"]
+            missing = [choice for choice in spec.allowed if str(choice) not in text]
+            assert not missing, (name, missing)
 
 
 BAD_PARAMETERS = [
@@ -101,7 +147,8 @@ BAD_PARAMETERS = [
     ({"out_dir": "/proc/forbidden"}, ["out_dir: cannot write to /proc/forbidden/wgan_gp"]),
     ({"toy_dataset": "cifar10"}, ["toy_dataset='cifar10'", "'8gaussians'", "'all'"]),
     ({"dataset": "cifar11"}, ["dataset='cifar11'", "'digits'", "'cifar10'"]),
-    ({"record": "yes"}, ["record='yes'", "True or False"]),
+    ({"record": True}, ["record=True must be a string"]),
+    ({"record": "always"}, ["record='always'", "'no'", "'auto'", "'yes'"]),
     ({"resume": "false"}, ["resume='false'", "True or False"]),
     ({"scale": "gpu"}, ["scale='gpu'", "'cpu'", "'paper'"]),
     ({"experiments": "toy,imgs"}, ["experiments='imgs'", "'images'", "'overfit'"]),
@@ -141,10 +188,10 @@ def test_bad_parameter_fails_fast_with_a_clear_message(
             ["dataset='lsun_bedroom'", "the notebook parameter data_root", "bedroom_train_lmdb"],
         ),
         (
-            {"record": True},
+            {"record": "yes"},
             {"PAPERLIB_RESULTS": "/proc/forbidden"},
             "ParameterError",
-            ["record (the results folder, $PAPERLIB_RESULTS): cannot write to /proc/forbidden"],
+            ["record='yes' (the results folder, $PAPERLIB_RESULTS): cannot write to /proc/forbidden"],
         ),
     ],
     ids=["missing-data", "unwritable-results"],
@@ -227,6 +274,7 @@ def _fake_data_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # paper-scale path (data sets, networks, metrics, checkpoints, result files) in one execution on a CPU
 PAPER_DRY_RUN = dict(
     scale="paper",
+    record="yes",  # shortened: not at the paper's settings, so recorded only when asked
     device="cpu",
     seeds=1,
     steps=2,
@@ -279,6 +327,7 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     def result(name: str) -> dict[str, Any]:
         recorded = json.loads((results / f"{name}.json").read_text())
         assert recorded["parameters"]["scale"] == "paper" and "-p scale paper" in recorded["command"]
+        assert recorded["off_paper"]["steps"] == [2, 100000] and "device" not in recorded["off_paper"]
         return recorded
 
     # toy: Figure 1, Proposition 1 and the toy GANs, every run checkpointed (paper scale)
@@ -359,10 +408,11 @@ KILL_RESUME_RUNS = {  # run folder -> the generator iterations it ends at
 }
 
 
-def _launch(tmp_path: Path, out: str) -> subprocess.Popen:
-    """The papermill command line of :data:`KILL_RESUME`, as a user would requeue it; its output goes
-    to ``<out>.log`` (a file: a pipe nobody reads could fill and stall it)."""
-    options = KILL_RESUME | {"out_dir": str(tmp_path / "runs")}
+def _launch(tmp_path: Path, out: str, runs: str = "runs") -> subprocess.Popen:
+    """The papermill command line of :data:`KILL_RESUME` writing to ``tmp_path / runs``, as a user
+    would requeue it; its output goes to ``<out>.log`` (a file: a pipe nobody reads could fill and
+    stall it)."""
+    options = KILL_RESUME | {"out_dir": str(tmp_path / runs)}
     words = [w for name, value in options.items() for w in ("-p", name, str(value))]
     with (tmp_path / f"{out}.log").open("w") as log:
         return subprocess.Popen(
@@ -388,12 +438,18 @@ def _checkpoint_bytes(runs: Path) -> dict[str, bytes]:
     return {str(p.relative_to(runs)): p.read_bytes() for p in sorted(runs.glob("*/checkpoint.pt*"))}
 
 
+def _metrics_without_wall(run: Path) -> list[dict[str, str]]:
+    return [
+        {k: v for k, v in row.items() if k != "wall"} for row in csv.DictReader((run / "metrics.csv").open())
+    ]
+
+
 def test_a_killed_paper_scale_launch_resumes_when_requeued(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The kernel is killed (SIGKILL) once the first checkpoint is written; the same command, launched
-    again, resumes the unfinished runs and completes with every evaluation, and a third launch
-    retrains nothing (every checkpoint's bytes stay as they were)."""
+    again, resumes the unfinished runs and ends with every evaluation, equal to an uninterrupted
+    launch; a third launch retrains nothing (every checkpoint's bytes stay as they were)."""
     monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
     runs = tmp_path / "runs" / "wgan_gp"
     first = _launch(tmp_path, "first.ipynb")
@@ -411,30 +467,32 @@ def test_a_killed_paper_scale_launch_resumes_when_requeued(
     }
     assert not all(finished.values()), "the kill came after every run had finished"
     _succeeded(_launch(tmp_path, "second.ipynb"), tmp_path, "second.ipynb")
+    assert sorted(p.name for p in runs.iterdir()) == sorted(KILL_RESUME_RUNS)  # no folder of another group
     for name, end in KILL_RESUME_RUNS.items():
         assert read_checkpoint(runs / name / "checkpoint.pt")["step"] == end, name
+    _succeeded(_launch(tmp_path, "straight.ipynb", runs="straight"), tmp_path, "straight.ipynb")
     for name in (n for n in KILL_RESUME_RUNS if n.startswith("toy-")):
-        steps = [int(float(row["step"])) for row in csv.DictReader((runs / name / "metrics.csv").open())]
-        assert steps == [*range(0, 40, 6), 40], name  # every evaluation, none twice (eval_every 40 // 6)
-    assert (
-        json.loads((tmp_path / "results" / "wgan_gp" / "toy.json").read_text())["parameters"]["steps"] == 40
-    )
+        history = _metrics_without_wall(runs / name)
+        assert [int(float(row["step"])) for row in history] == [*range(0, 40, 6), 40], (
+            name
+        )  # eval_every 40 // 6
+        assert history == _metrics_without_wall(tmp_path / "straight" / "wgan_gp" / name), name
     before = _checkpoint_bytes(runs)
     _succeeded(_launch(tmp_path, "third.ipynb"), tmp_path, "third.ipynb")
     assert _checkpoint_bytes(runs) == before
-    # only the toy group ran: the other sections say they were skipped, and recorded nothing
+    # only the toy group ran: the other sections say they were skipped; a shortened paper-scale
+    # launch is not at the paper's settings, so with record="auto" nothing was recorded, and it says so
     outputs = [
         o for c in json.loads((tmp_path / "third.ipynb").read_text())["cells"] for o in c.get("outputs", [])
     ]
     printed = "".join("".join(o.get("text", [])) for o in outputs)  # nbformat stores lines as a list
     for group in ("images", "archs", "resnet", "text", "overfit"):
         assert f"skipped: experiment group {group} not selected (experiments='toy')" in printed, group
-    assert sorted(p.stem for p in (tmp_path / "results" / "wgan_gp").glob("*.json")) == [
-        "fig1a",
-        "fig1b",
-        "prop1",
-        "toy",
-    ]
+    assert (
+        "results not recorded (record='auto'): steps, seeds, toy_dataset, width, critic_steps, deep_steps"
+        in printed
+    )
+    assert not (tmp_path / "results").exists()
 
 
 @pytest.mark.parametrize("page", ["book/reproduce.md", "README.md"])

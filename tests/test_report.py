@@ -93,6 +93,26 @@ def test_record_result_writes_what_the_table_reads(tmp_path: Path) -> None:
     assert not list(path.parent.glob("*.tmp"))
 
 
+def test_a_result_off_the_papers_settings_says_so(tmp_path: Path) -> None:
+    """A run recorded with settings other than the paper's is named as such in the table cell."""
+    off = {f"p{i}": (i, 10 * i) for i in range(5)}
+    for name, deviations in (("off", off), ("few", dict(list(off.items())[:1]))):
+        record_result(
+            "wgan_gp",
+            name,
+            {"fid": 31.25},
+            parameters={},
+            device=torch.device("cpu"),
+            wall_time_s=0.0,
+            off_paper=deviations,
+            root=tmp_path,
+        )
+    shown = full_scale("wgan_gp", "off", "fid", "{:.1f}", root=tmp_path)
+    assert shown.startswith("31.2; not at the paper's settings: p0 0 (paper: 0), p1 1 (paper: 10), p2 2")
+    assert " and 2 more (cpu (" in shown
+    assert "p1" not in full_scale("wgan_gp", "few", "fid", root=tmp_path)
+
+
 @pytest.mark.parametrize(
     "metrics, wall, phrase", [({"fid": math.nan}, 1.0, "fid=nan"), ({"x": 1.0}, -1, "wall")]
 )

@@ -167,8 +167,10 @@ def test_a_foreign_payload_with_a_valid_checksum_is_refused(tmp_path: Path) -> N
         ({"eval_samples": 32}, "setup.eval_samples: 64 -> 32"),
         ({"width": 8}, "setup.width: 16 -> 8"),
         ({"regularizer": GradientPenalty(1.0)}, "regularizer"),
+        ({"eval_every": 3}, "eval_every: 1 -> 3"),  # a history of two cadences spliced together
+        ({"log_every": 2}, "log_every: 1 -> 2"),
     ],
-    ids=["dataset", "seed", "eval-samples", "width", "regularizer"],
+    ids=["dataset", "seed", "eval-samples", "width", "regularizer", "eval-every", "log-every"],
 )
 def test_resume_under_another_setup_is_refused_naming_it(tmp_path: Path, change: dict, phrase: str) -> None:
     settings = dict(TOY, dataset="8gaussians", run_dir=tmp_path, checkpoint_every=2)
