@@ -1274,7 +1274,9 @@ if chosen.runs("archs"):
 #
 # Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in 11
 # of the 12 (4.26–5.63), and its mean over the three architectures of a seed exceeded the GAN's
-# by 2.0–4.0 (asserted: by more than 1.0, about half the smallest gap); the standard GAN won once
+# by 2.0–4.0 (asserted: by more than 1.0, about half the smallest gap; the control, the same
+# comparison of the untrained generators at each run's first evaluation, fails it: both objectives
+# start from the same networks, so their means are equal, 1.32 each in seed 0); the standard GAN won once
 # (seed 2, architecture 2, both networks tanh with batch norm: 5.50 against 5.20). Six of the 12
 # GAN runs collapsed to a score of 1.00–1.05, a single blob for every noise vector, where WGAN-GP
 # trained the same architecture to 4.26–5.63. Table 2's counts do not transfer to this scale,
