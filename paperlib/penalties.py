@@ -1,13 +1,17 @@
 """Critic regularizers: gradient penalties (a *measure* and a *form*) and weight clipping.
 
 A gradient penalty (WGAN-GP eq. 3) pays ``weight * E_{x^ ~ mu}[form(||grad_x D(x^)||_2)]``, where the
-*measure* ``mu`` says where the points x^ are drawn and the *form* says what is paid there.
+*measure* ``mu`` says where the points x^ are drawn and the *form* says what is paid there. Any
+measure combines with any form.
 
-Measures (functions ``(real, fake) -> points``):
+Measures (callables ``(real, fake) -> points``, one point per sample; the names of Table 1 of the
+SGP mu-WGAN paper in brackets):
 
 * ``interpolates``: x^ = eps * x + (1 - eps) * x~ with one eps ~ U[0, 1] per sample (WGAN-GP,
-  Algorithm 1 line 6; the "mu-GP" measure of the SGP paper);
-* ``real``: the real batch itself; ``fake``: the generated batch itself.
+  Algorithm 1 line 6) [mu_GP];
+* ``real``: the real batch itself [p_d]; ``fake``: the generated batch itself [p_g];
+* ``midpoint``: x^ = x / 2 + x~ / 2 [mu_mid];
+* :class:`AnchoredInterpolates`: x^ = eps * A + (1 - eps) * x~ with a fixed anchor A [mu_g,anc].
 
 Forms (functions of the per-sample gradient norm):
 
@@ -20,13 +24,14 @@ per sample and not per pixel row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from paperlib.config import check_choice, check_float
+from paperlib.config import ParameterError, check_choice, check_float, check_int
 
 
 def _interpolates(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
@@ -34,11 +39,65 @@ def _interpolates(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     return eps * real + (1 - eps) * fake
 
 
-MEASURES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+Measure = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+MEASURES: dict[str, Measure] = {
     "interpolates": _interpolates,
     "real": lambda real, fake: real,
     "fake": lambda real, fake: fake,
+    "midpoint": lambda real, fake: 0.5 * real + 0.5 * fake,
 }
+
+
+@dataclass(frozen=True)
+class AnchoredInterpolates:
+    """The anchored measure mu_g,anc of the SGP mu-WGAN paper (Table 1): x^ = eps * A + (1 - eps) * x~,
+    one eps ~ U[0, 1] per generated sample x~, with a fixed anchor A.
+
+    ``anchor`` is a point (a tuple with one value per coordinate of a sample: ``(2.0, -1.0)`` for
+    the paper's 2-D data), one value for every pixel (``0.0``: mid-gray for images in [-1, 1], the
+    paper's "784 gray pixels" for MNIST), or ``"random"``: pixels drawn uniformly from [-1, 1] by a
+    generator of their own seeded with ``seed`` (the paper's "fixed random pixels" for CIFAR-10),
+    the same image at every call and in every process. A run keeps its anchor across a resume
+    because the anchor is a function of this object alone, whose ``repr`` (anchor and seed) is part
+    of what a checkpoint must match (:meth:`paperlib.train.Trainer.config`).
+    """
+
+    anchor: tuple[float, ...] | float | str
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.anchor, str):
+            check_choice("penalty measure anchor", self.anchor, ("random",))
+        elif isinstance(self.anchor, tuple):
+            object.__setattr__(
+                self,
+                "anchor",
+                tuple(check_float("penalty measure anchor", a, -math.inf) for a in self.anchor),
+            )
+        else:
+            object.__setattr__(self, "anchor", check_float("penalty measure anchor", self.anchor, -math.inf))
+        check_int("penalty measure seed", self.seed, 0)
+
+    def anchor_like(self, sample: torch.Tensor) -> torch.Tensor:
+        """The anchor A with the shape of one sample of the batch ``sample`` (its device and dtype)."""
+        shape, options = sample.shape[1:], dict(device=sample.device, dtype=sample.dtype)
+        if isinstance(self.anchor, tuple):
+            if len(self.anchor) != math.prod(shape):
+                raise ParameterError(
+                    f"penalty measure anchor {self.anchor} has {len(self.anchor)} coordinates; "
+                    f"a sample has {math.prod(shape)} (shape {tuple(shape)})"
+                )
+            return torch.tensor(self.anchor, **options).reshape(shape)
+        if isinstance(self.anchor, float):
+            return torch.full(shape, self.anchor, **options)
+        pixels = torch.rand(shape, generator=torch.Generator().manual_seed(self.seed), dtype=torch.float64)
+        return (2 * pixels - 1).to(**options)
+
+    def __call__(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        eps = torch.rand((fake.shape[0],) + (1,) * (fake.dim() - 1), device=fake.device, dtype=fake.dtype)
+        return eps * self.anchor_like(fake) + (1 - eps) * fake
+
 
 FORMS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "two_sided": lambda norm: (norm - 1) ** 2,
@@ -61,25 +120,42 @@ def gradient_norm(critic: nn.Module, points: torch.Tensor, create_graph: bool = 
 
 @dataclass(frozen=True)
 class GradientPenalty:
-    """``weight * E_{x^ ~ measure}[form(||grad D(x^)||)]``; defaults: WGAN-GP (interpolates, two-sided)."""
+    """``weight * E_{x^ ~ measure}[form(||grad D(x^)||)]``; defaults: WGAN-GP (interpolates, two-sided).
+
+    ``measure`` is a name of :data:`MEASURES` or a measure object such as
+    :class:`AnchoredInterpolates`."""
 
     weight: float = 10.0
-    measure: str = "interpolates"
+    measure: str | Measure = "interpolates"
     form: str = "two_sided"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_float("penalty weight", self.weight))
-        check_choice("penalty measure", self.measure, MEASURES)
+        if isinstance(self.measure, str) or not callable(self.measure):
+            check_choice("penalty measure", self.measure, MEASURES)
         check_choice("penalty form", self.form, FORMS)
+
+    def points(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """Points drawn from the penalty measure, one per sample of the batch."""
+        measure = MEASURES[self.measure] if isinstance(self.measure, str) else self.measure
+        return measure(real, fake)
 
     def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """The penalty term of the critic loss, differentiable with respect to the critic's parameters."""
-        points = MEASURES[self.measure](real, fake)
+        points = self.points(real, fake)
         norms = gradient_norm(critic, points, create_graph=True)
         return self.weight * FORMS[self.form](norms).mean()
 
     def project(self, critic: nn.Module) -> None:
         """Nothing to do after a critic step: a penalty acts through the loss."""
+
+
+def simple_gradient_penalty(lam: float, measure: str | Measure = "interpolates") -> GradientPenalty:
+    """The simple gradient penalty of the SGP mu-WGAN paper (Definition 4): the critic maximises
+    ``E_pd[D] - E_pg[D] - (lam / 2) E_mu[||grad_x D||^2]``. paperlib's critic minimises the negative of
+    its gain, so this is the ``squared`` form with weight ``lam / 2``: ``GradientPenalty(lam / 2,
+    measure, "squared")``. (Mescheder et al.'s R1 is the same with ``measure="real"``.)"""
+    return GradientPenalty(check_float("lam", lam) / 2, measure, "squared")
 
 
 @dataclass(frozen=True)

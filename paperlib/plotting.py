@@ -1,4 +1,5 @@
-"""Figures shared by the chapters: samples over data, critic value surfaces, learning curves, image grids.
+"""Figures shared by the chapters: samples over data, critic value surfaces, learning curves, image
+grids, phase portraits.
 
 Functions draw on a given matplotlib ``Axes`` and return it; they never call ``plt.show`` or
 change the backend, so figures appear inline in notebooks and in the book.
@@ -14,6 +15,8 @@ import torch
 from matplotlib.axes import Axes
 from torch import nn
 from torchvision.utils import make_grid
+
+from paperlib.dynamics import SGPDynamics
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -85,4 +88,41 @@ def plot_image_grid(ax: Axes, images: torch.Tensor, title: str = "") -> Axes:
     ax.imshow(((grid.permute(1, 2, 0) + 1) / 2).clamp(0, 1).numpy(), interpolation="nearest")
     ax.set_axis_off()
     ax.set_title(title)
+    return ax
+
+
+def plot_phase_portrait(
+    ax: Axes,
+    dynamics: SGPDynamics,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    starts: Sequence[Sequence[float]] = (),
+    t_end: float = 20.0,
+    points: int = 25,
+    nullclines: bool = True,
+    labels: tuple[str, str] = (r"$\psi$", r"$\theta$"),
+) -> Axes:
+    """The phase portrait of a two-dimensional :class:`~paperlib.dynamics.SGPDynamics` (one critic
+    and one generator parameter): streamlines of the field on a ``points x points`` grid
+    (:func:`matplotlib.pyplot.streamplot`), its nullclines ``psi' = 0`` (solid) and ``theta' = 0``
+    (dashed) as zero contours, and the trajectories from ``starts`` integrated to ``t_end``
+    (:meth:`~paperlib.dynamics.SGPDynamics.trajectory`), each from a dot."""
+    if dynamics.n_psi + dynamics.n_theta != 2:
+        raise ValueError(
+            f"a phase portrait needs a 2-D state; this one has {dynamics.n_psi + dynamics.n_theta}"
+        )
+    xs, ys = np.linspace(*xlim, points), np.linspace(*ylim, points)
+    field = np.array([[dynamics.numpy_field(np.array([x, y])) for x in xs] for y in ys])
+    ax.streamplot(xs, ys, field[..., 0], field[..., 1], color="0.6", density=1.0, linewidth=0.7)
+    if nullclines:
+        ax.contour(xs, ys, field[..., 0], levels=[0.0], colors="C0", linewidths=1.2)
+        ax.contour(xs, ys, field[..., 1], levels=[0.0], colors="C1", linewidths=1.2, linestyles="dashed")
+    for k, start in enumerate(starts):
+        path = dynamics.trajectory(start, t_end)
+        ax.plot(path[:, 0], path[:, 1], color=f"C{2 + k % 8}", lw=1.4)
+        ax.plot(*path[0], "o", color=f"C{2 + k % 8}", ms=4)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
     return ax

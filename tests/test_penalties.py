@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,7 +11,15 @@ from torch import nn
 
 from paperlib.config import ParameterError
 from paperlib.nets.mlp import MLP, toy_critic
-from paperlib.penalties import FORMS, MEASURES, GradientPenalty, WeightClipping, gradient_norm
+from paperlib.penalties import (
+    FORMS,
+    MEASURES,
+    AnchoredInterpolates,
+    GradientPenalty,
+    WeightClipping,
+    gradient_norm,
+    simple_gradient_penalty,
+)
 
 
 def _loop_norms(critic: nn.Module, points: torch.Tensor) -> torch.Tensor:
@@ -181,6 +190,90 @@ def test_interpolates_lie_on_segments() -> None:
     assert ((t >= 0) & (t <= 1)).all()
     torch.testing.assert_close(pts, fake + t[:, None] * (real - fake))
     assert t.std() > 0.1  # one eps per sample, not a shared one
+
+
+def test_the_midpoint_measure_is_the_middle_of_each_pair() -> None:
+    real, fake = torch.randn(20, 2, dtype=torch.float64), torch.randn(20, 2, dtype=torch.float64)
+    torch.testing.assert_close(MEASURES["midpoint"](real, fake), (real + fake) / 2, rtol=0, atol=1e-15)
+
+
+def test_anchored_interpolates_draw_uniformly_on_the_segments_to_the_anchor() -> None:
+    """mu_g,anc with A = (2, -1): every point is A + (1 - eps)(x~ - A) with eps ~ U[0, 1], one per sample
+    (the mean and variance of eps over 20,000 samples within 4 standard errors of 1/2 and 1/12), and
+    the real batch plays no part."""
+    torch.manual_seed(0)
+    fake = torch.randn(20_000, 2, dtype=torch.float64)
+    measure = AnchoredInterpolates((2.0, -1.0))
+    points = measure(torch.full_like(fake, 1e6), fake)
+    anchor = torch.tensor([2.0, -1.0], dtype=torch.float64)
+    eps = 1 - ((points - anchor) * (fake - anchor)).sum(1) / ((fake - anchor) ** 2).sum(1)
+    torch.testing.assert_close(points, eps[:, None] * anchor + (1 - eps[:, None]) * fake)
+    n = len(eps)
+    assert abs(eps.mean().item() - 0.5) < 4 * (1 / 12) ** 0.5 / n**0.5
+    assert abs(eps.var().item() - 1 / 12) < 4 * (1 / 180) ** 0.5 / n**0.5  # Var of (eps - 1/2)^2 is 1/180
+    assert eps.min() >= 0 and eps.max() <= 1
+
+
+def test_anchors_are_fixed_across_calls_processes_and_shapes() -> None:
+    """A gray anchor is constant; a random one is the same image at every call (a generator of its
+    own: the global RNG neither changes it nor is consumed by it), differs between seeds, lies in
+    [-1, 1], and fits the sample shape; a point anchor of the wrong size is refused."""
+    images = torch.zeros(4, 3, 8, 8)
+    gray = AnchoredInterpolates(0.0).anchor_like(images)
+    assert gray.shape == (3, 8, 8) and torch.equal(gray, torch.zeros(3, 8, 8))
+    random = AnchoredInterpolates("random", seed=3)
+    torch.manual_seed(0)
+    first = random.anchor_like(images)
+    state = torch.get_rng_state()
+    torch.manual_seed(99)
+    assert torch.equal(random.anchor_like(images), first)
+    torch.manual_seed(0)
+    random.anchor_like(images)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert not torch.equal(AnchoredInterpolates("random", seed=4).anchor_like(images), first)
+    assert first.min() >= -1 and first.max() <= 1 and first.std() > 0.5  # uniform on [-1, 1]: std 0.577
+    assert repr(random) == "AnchoredInterpolates(anchor='random', seed=3)"  # what a checkpoint must match
+    with pytest.raises(ParameterError, match=r"anchor \(2.0, -1.0\) has 2 coordinates; a sample has 192"):
+        AnchoredInterpolates((2.0, -1.0)).anchor_like(images)
+    with pytest.raises(ParameterError, match="anchor"):
+        AnchoredInterpolates("gray")
+    with pytest.raises(ParameterError, match="anchor"):
+        AnchoredInterpolates(math.nan)
+
+
+def test_an_anchored_run_resumes_with_its_anchor(tmp_path: Path) -> None:
+    """A toy run with mu_g,anc, stopped after a checkpoint and resumed in a fresh trainer, ends as the
+    uninterrupted run; a resume with another anchor is refused, naming the regularizer."""
+    from paperlib.experiments import toy_trainer
+
+    settings = dict(
+        dataset="8gaussians",
+        seed=0,
+        width=16,
+        batch_size=32,
+        n_critic=2,
+        regularizer=simple_gradient_penalty(10.0, AnchoredInterpolates((2.0, -1.0))),
+    )
+    straight = toy_trainer(**settings).train(6)
+    toy_trainer(**settings, run_dir=tmp_path, checkpoint_every=3).train(3)
+    resumed = toy_trainer(**settings, run_dir=tmp_path, checkpoint_every=3).train(6, resume=True)
+    for a, b in zip(straight.critic.parameters(), resumed.critic.parameters(), strict=True):
+        assert torch.equal(a, b)
+    other = settings | {"regularizer": simple_gradient_penalty(10.0, AnchoredInterpolates((0.0, 0.0)))}
+    with pytest.raises(ParameterError, match="regularizer"):
+        toy_trainer(**other, run_dir=tmp_path, checkpoint_every=3).train(9, resume=True)
+
+
+def test_the_simple_gradient_penalty_is_half_lambda_times_the_squared_norm() -> None:
+    """Definition 4 of the SGP paper: (lam / 2) E_mu ||grad D||^2; on D = <w, .>, (lam / 2) ||w||^2 for
+    every measure."""
+    w = torch.tensor([0.6, -1.2], dtype=torch.float64)
+    real, fake = torch.randn(8, 2, dtype=torch.float64), torch.randn(8, 2, dtype=torch.float64)
+    for measure in [*MEASURES, AnchoredInterpolates((2.0, -1.0))]:
+        sgp = simple_gradient_penalty(4.0, measure)
+        assert sgp == GradientPenalty(2.0, measure, "squared")
+        value = sgp.penalty(_Linear(w), real, fake).item()
+        assert value == pytest.approx(4.0 / 2 * (w**2).sum().item(), rel=1e-12)
 
 
 def test_penalty_is_differentiable(mlp_batch: tuple[nn.Module, torch.Tensor, torch.Tensor]) -> None:
