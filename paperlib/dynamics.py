@@ -16,7 +16,7 @@ its integral is taken through both, as the paper's weak derivative does (Lemma 1
 has the term ``psi dM / dpsi``).
 
 :class:`SGPDynamics` gives the vector field, its Jacobian at a point (autograd), the eigenvalues,
-and trajectories integrated by :func:`scipy.integrate.solve_ivp`. Everything is in float64.
+and trajectories integrated by ``scipy.integrate.solve_ivp``. Everything is in float64.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ from scipy.integrate import solve_ivp
 from paperlib.config import ParameterError, check_float, check_int
 
 WeightedPoints = tuple[torch.Tensor, torch.Tensor]
-Distribution = Callable[[torch.Tensor, torch.Tensor], WeightedPoints]
-"""``(psi, theta) -> (points (n, d), weights (n,))``."""
+Distribution = Callable[[torch.Tensor, torch.Tensor], WeightedPoints]  # (psi, theta) -> (points, weights)
 
 
 def atom(location: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], mass: float = 1.0) -> Distribution:
@@ -123,7 +122,7 @@ class SGPDynamics:
         atol: float = 1e-10,
     ) -> np.ndarray:
         """The solution from ``start`` at ``n_points`` times from 0 to ``t_end``, as an array of shape
-        ``(n_points, state size)``: :func:`scipy.integrate.solve_ivp` (RK45) at tolerances
+        ``(n_points, state size)``: ``scipy.integrate.solve_ivp`` (RK45) at tolerances
         ``rtol``, ``atol``."""
         times = np.linspace(
             0.0, check_float("t_end", t_end, 0.0, inclusive=False), check_int("n_points", n_points, 2)

@@ -122,7 +122,7 @@ def gradient_norm(critic: nn.Module, points: torch.Tensor, create_graph: bool = 
 class GradientPenalty:
     """``weight * E_{x^ ~ measure}[form(||grad D(x^)||)]``; defaults: WGAN-GP (interpolates, two-sided).
 
-    ``measure`` is a name of :data:`MEASURES` or a measure object such as
+    ``measure`` is a name of ``MEASURES`` or a measure object such as
     :class:`AnchoredInterpolates`."""
 
     weight: float = 10.0

@@ -104,7 +104,7 @@ def plot_phase_portrait(
 ) -> Axes:
     """The phase portrait of a two-dimensional :class:`~paperlib.dynamics.SGPDynamics` (one critic
     and one generator parameter): streamlines of the field on a ``points x points`` grid
-    (:func:`matplotlib.pyplot.streamplot`), its nullclines ``psi' = 0`` (solid) and ``theta' = 0``
+    (``matplotlib.pyplot.streamplot``), its nullclines ``psi' = 0`` (solid) and ``theta' = 0``
     (dashed) as zero contours, and the trajectories from ``starts`` integrated to ``t_end``
     (:meth:`~paperlib.dynamics.SGPDynamics.trajectory`), each from a dot."""
     if dynamics.n_psi + dynamics.n_theta != 2:
