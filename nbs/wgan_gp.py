@@ -136,12 +136,7 @@ dev = pl.resolve_device(device)
 RUN_SETTINGS = ("device", "workers", "out_dir", "data_root", "data_workers", "checkpoint_every")
 RUN_SETTINGS += ("checkpoint_minutes", "resume", "check", "record")
 off_paper = pl.paper_deviations(PARAMETERS, parameters, RUN_SETTINGS)
-recording = record == "yes" or (record == "auto" and not off_paper)
-if record == "auto" and off_paper:
-    print(
-        f"results not recorded (record='auto'): {', '.join(off_paper)} not at the paper's values; "
-        "-p record yes records them, named as such"
-    )
+recording = pl.will_record(record, off_paper)
 # Everything the chosen experiments need, checked before any of them starts: folders to write,
 # data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
 pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "wgan_gp")
@@ -300,12 +295,8 @@ GP10 = pl.GradientPenalty(10.0)
 
 
 def checkpoints(name: str) -> dict:
-    """Where run `name` keeps its checkpoints (a folder only when checkpoints are on, as at the
-    paper's scale), when it writes them, and whether it resumes from them."""
-    folder = pl.run_dir(out_dir, "wgan_gp", name) if checkpoint_every or checkpoint_minutes else None
-    return dict(
-        run_dir=folder, checkpoint_every=checkpoint_every, checkpoint_minutes=checkpoint_minutes, resume=resume
-    )
+    """The checkpoint settings of run `name` (a folder only when checkpoints are on)."""
+    return pl.checkpoint_options(out_dir, "wgan_gp", name, checkpoint_every, checkpoint_minutes, resume)
 
 
 # Section 4: critics trained to optimality against data plus N(0, I), with Adam at 1e-3

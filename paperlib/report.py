@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from paperlib.atomic import write_text
-from paperlib.config import ParameterError, project_root
+from paperlib.config import ParameterError, check_choice, project_root
 
 NOT_RUN = "not yet run"
 
@@ -128,6 +128,20 @@ def record_result(
         "wall_time_s": float(wall_time_s),
     } | provenance()
     return write_json_atomically(_result_path(chapter, experiment, root), result)
+
+
+def will_record(record: str, off_paper: Mapping[str, tuple[Any, Any]]) -> bool:
+    """Whether an execution writes its result files, by a chapter's ``record`` parameter: ``"yes"``
+    always, ``"no"`` never, ``"auto"`` only when no setting that shapes a result differs from the
+    paper's (``off_paper``, :func:`paperlib.parameters.paper_deviations`), so that a shortened test
+    run never replaces a full-scale result; when ``"auto"`` declines, it says which settings differ."""
+    check_choice("record", record, ("no", "auto", "yes"))
+    if record == "auto" and off_paper:
+        print(
+            f"results not recorded (record='auto'): {', '.join(off_paper)} not at the paper's values; "
+            "-p record yes records them, named as such"
+        )
+    return record == "yes" or (record == "auto" and not off_paper)
 
 
 def write_json_atomically(path: Path, content: Any) -> Path:

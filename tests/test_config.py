@@ -17,6 +17,7 @@ from paperlib.config import (
     check_choice,
     check_float,
     check_int,
+    checkpoint_options,
     project_root,
     resolve_device,
     run_dir,
@@ -227,3 +228,14 @@ def test_run_dir_relative_resolves_against_project_root(
 )
 def test_slug(name: str, expected: str) -> None:
     assert slug(name) == expected
+
+
+def test_checkpoint_options_name_a_folder_only_when_checkpoints_are_on(tmp_path: Path) -> None:
+    """At CPU scale (no interval) a run keeps no folder; either interval gives <out_dir>/<chapter>/<run>."""
+    assert checkpoint_options(tmp_path, "ch", "r", 0, 0.0, False) == dict(
+        run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False
+    )
+    for every, minutes in ((5000, 0.0), (0, 10.0)):
+        options = checkpoint_options(tmp_path, "ch", "r", every, minutes, True)
+        assert options["run_dir"] == tmp_path / "ch" / "r" and options["resume"] is True
+    assert not (tmp_path / "ch").exists()  # named, not created

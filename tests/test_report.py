@@ -22,6 +22,7 @@ from paperlib.report import (
     papermill_command,
     record_result,
     results_root,
+    will_record,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +140,20 @@ def test_markdown_table_shape_and_escaping() -> None:
     assert lines[1] == "|---|---|"
     assert lines[2] == "| 1 | x\\|y |"
     assert lines[3] == "| 2.5 | z w |"
+
+
+def test_results_are_recorded_at_the_papers_settings_or_when_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """record="auto" records only an execution at the paper's settings and says why it declines; "yes"
+    records any, "no" none; another value is refused."""
+    off = {"steps": (2, 100_000), "width": (4, 512)}
+    assert will_record("auto", {}) and capsys.readouterr().out == ""
+    assert not will_record("auto", off)
+    assert (
+        "results not recorded (record='auto'): steps, width not at the paper's values"
+        in capsys.readouterr().out
+    )
+    assert will_record("yes", off) and not will_record("no", {})
+    with pytest.raises(ParameterError, match="record='always'"):
+        will_record("always", {})
