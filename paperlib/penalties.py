@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, is_dataclass
 
 import torch
 from torch import nn
@@ -55,21 +55,25 @@ class AnchoredInterpolates:
     one eps ~ U[0, 1] per generated sample x~, with a fixed anchor A.
 
     ``anchor`` is a point (a tuple with one value per coordinate of a sample: ``(2.0, -1.0)`` for
-    the paper's 2-D data), one value for every pixel (``0.0``: mid-gray for images in [-1, 1], the
-    paper's "784 gray pixels" for MNIST), or ``"random"``: pixels drawn uniformly from [-1, 1] by a
-    generator of their own seeded with ``seed`` (the paper's "fixed random pixels" for CIFAR-10),
-    the same image at every call and in every process. A run keeps its anchor across a resume
-    because the anchor is a function of this object alone, whose ``repr`` (anchor and seed) is part
-    of what a checkpoint must match (:meth:`paperlib.train.Trainer.config`).
+    the paper's 2-D data), one value for every pixel (the paper's "784 gray pixels" for MNIST are
+    mid-gray: ``0.5`` for images in [0, 1], as ``gan_mnist.py``'s sigmoid generator makes them, or
+    ``0.0`` for images in [-1, 1]), or ``"random"``: pixels drawn uniformly from [-1, 1] by a
+    generator of their own seeded with ``seed`` (the paper says only "fixed random pixels" for
+    CIFAR-10; the uniform law is ours), the same image at every call and in every process; ``seed``
+    applies to a random anchor only. A run keeps its anchor across a resume because the anchor is a
+    function of this object alone, whose ``repr`` (anchor and seed) is part of what a checkpoint
+    must match (:meth:`paperlib.train.Trainer.config`). The anchor is built once per sample shape,
+    device and dtype, so a critic step does not copy it to the device again.
     """
 
     anchor: tuple[float, ...] | float | str
     seed: int = 0
+    _built: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.anchor, str):
             check_choice("penalty measure anchor", self.anchor, ("random",))
-        elif isinstance(self.anchor, tuple):
+        elif isinstance(self.anchor, tuple | list):
             object.__setattr__(
                 self,
                 "anchor",
@@ -78,9 +82,17 @@ class AnchoredInterpolates:
         else:
             object.__setattr__(self, "anchor", check_float("penalty measure anchor", self.anchor, -math.inf))
         check_int("penalty measure seed", self.seed, 0)
+        if self.seed and self.anchor != "random":
+            raise ParameterError(f"penalty measure seed={self.seed} applies to anchor='random' only")
 
     def anchor_like(self, sample: torch.Tensor) -> torch.Tensor:
         """The anchor A with the shape of one sample of the batch ``sample`` (its device and dtype)."""
+        key = (tuple(sample.shape[1:]), sample.device, sample.dtype)
+        if key not in self._built:
+            self._built[key] = self._build(sample)
+        return self._built[key]
+
+    def _build(self, sample: torch.Tensor) -> torch.Tensor:
         shape, options = sample.shape[1:], dict(device=sample.device, dtype=sample.dtype)
         if isinstance(self.anchor, tuple):
             if len(self.anchor) != math.prod(shape):
@@ -95,8 +107,7 @@ class AnchoredInterpolates:
         return (2 * pixels - 1).to(**options)
 
     def __call__(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        eps = torch.rand((fake.shape[0],) + (1,) * (fake.dim() - 1), device=fake.device, dtype=fake.dtype)
-        return eps * self.anchor_like(fake) + (1 - eps) * fake
+        return _interpolates(self.anchor_like(fake).expand_as(fake), fake)
 
 
 FORMS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
@@ -131,7 +142,9 @@ class GradientPenalty:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_float("penalty weight", self.weight))
-        if isinstance(self.measure, str) or not callable(self.measure):
+        if isinstance(self.measure, str) or not is_dataclass(self.measure) or not callable(self.measure):
+            # a name, or a measure object whose repr (what a checkpoint must match) is the same in
+            # every process; a plain function's repr holds its address, so its runs could not resume
             check_choice("penalty measure", self.measure, MEASURES)
         check_choice("penalty form", self.form, FORMS)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -16,7 +17,8 @@ from matplotlib.axes import Axes
 from torch import nn
 from torchvision.utils import make_grid
 
-from paperlib.dynamics import SGPDynamics
+if TYPE_CHECKING:  # a type only: drawing needs no scipy
+    from paperlib.dynamics import SGPDynamics
 
 ArrayLike = np.ndarray | torch.Tensor
 

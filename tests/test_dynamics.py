@@ -143,8 +143,10 @@ def test_the_phase_portrait_draws_streamlines_nullclines_and_trajectories() -> N
     assert len(ax.lines) == 4  # two trajectories, each with its starting dot
     end = ax.lines[0].get_xydata()[-1]
     assert np.linalg.norm(end) < 0.5 * 1.5  # the damped system spirals in
-    assert ax.get_xlabel() == r"$\psi$" and ax.collections  # streamlines and contours are collections
-    plt.close(fig)
+    assert ax.get_xlabel() == r"$\psi$"
+    bare = plot_phase_portrait(plt.figure().gca(), _dirac(0.5), (-2, 2), (-2, 2), points=9, nullclines=False)
+    assert len(ax.collections) > len(bare.collections) > 0  # the nullclines' contours beside the streamlines
+    plt.close("all")
     with pytest.raises(ValueError, match="2-D state"):
         plot_phase_portrait(plt.gca(), _lemma2(0.1), (-1, 1), (-1, 1))
     plt.close("all")

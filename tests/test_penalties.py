@@ -223,13 +223,11 @@ def test_anchors_are_fixed_across_calls_processes_and_shapes() -> None:
     assert gray.shape == (3, 8, 8) and torch.equal(gray, torch.zeros(3, 8, 8))
     random = AnchoredInterpolates("random", seed=3)
     torch.manual_seed(0)
-    first = random.anchor_like(images)
     state = torch.get_rng_state()
+    first = random.anchor_like(images)
+    assert torch.equal(torch.get_rng_state(), state)  # the global RNG is not consumed
     torch.manual_seed(99)
-    assert torch.equal(random.anchor_like(images), first)
-    torch.manual_seed(0)
-    random.anchor_like(images)
-    assert torch.equal(torch.get_rng_state(), state)
+    assert torch.equal(AnchoredInterpolates("random", seed=3).anchor_like(images), first)  # built afresh
     assert not torch.equal(AnchoredInterpolates("random", seed=4).anchor_like(images), first)
     assert first.min() >= -1 and first.max() <= 1 and first.std() > 0.5  # uniform on [-1, 1]: std 0.577
     assert repr(random) == "AnchoredInterpolates(anchor='random', seed=3)"  # what a checkpoint must match
@@ -239,6 +237,18 @@ def test_anchors_are_fixed_across_calls_processes_and_shapes() -> None:
         AnchoredInterpolates("gray")
     with pytest.raises(ParameterError, match="anchor"):
         AnchoredInterpolates(math.nan)
+    with pytest.raises(ParameterError, match="seed=1 applies to anchor='random' only"):
+        AnchoredInterpolates(0.0, seed=1)
+    assert AnchoredInterpolates([2.0, -1.0]) == AnchoredInterpolates((2.0, -1.0))  # a list is a point too
+
+
+def test_only_measures_that_resume_are_accepted() -> None:
+    """A plain function as a measure would make a run that cannot resume (its repr, which a checkpoint
+    must match, holds a memory address): it is refused, naming the allowed measures; a name or a
+    measure object is taken."""
+    with pytest.raises(ParameterError, match="penalty measure=.*'interpolates', 'real', 'fake', 'midpoint'"):
+        GradientPenalty(1.0, lambda real, fake: real)
+    assert "0x" not in repr(GradientPenalty(1.0, AnchoredInterpolates("random", seed=2)))
 
 
 def test_an_anchored_run_resumes_with_its_anchor(tmp_path: Path) -> None:
