@@ -122,14 +122,15 @@ class SGPDynamics:
         atol: float = 1e-10,
     ) -> np.ndarray:
         """The solution from ``start`` at ``n_points`` times from 0 to ``t_end``, as an array of shape
-        ``(n_points, state size)``: ``scipy.integrate.solve_ivp`` (RK45) at tolerances
-        ``rtol``, ``atol``."""
+        ``(n_points, state size)``: ``scipy.integrate.solve_ivp`` at tolerances ``rtol``, ``atol``, with
+        its 8th-order Runge-Kutta method DOP853, which needs about half the field evaluations of the
+        default RK45 at these tolerances (each evaluation is two autograd passes)."""
         times = np.linspace(
             0.0, check_float("t_end", t_end, 0.0, inclusive=False), check_int("n_points", n_points, 2)
         )
         solution = solve_ivp(
             lambda t, y: self.numpy_field(y), (0.0, t_end), np.asarray(start, dtype=np.float64),
-            t_eval=times, rtol=rtol, atol=atol,
+            t_eval=times, rtol=rtol, atol=atol, method="DOP853",
         )  # fmt: skip
         if not solution.success:
             raise RuntimeError(f"integration from {tuple(start)} failed: {solution.message}")

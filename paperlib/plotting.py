@@ -108,7 +108,8 @@ def plot_phase_portrait(
     and one generator parameter): streamlines of the field on a ``points x points`` grid
     (``matplotlib.pyplot.streamplot``), its nullclines ``psi' = 0`` (solid) and ``theta' = 0``
     (dashed) as zero contours, and the trajectories from ``starts`` integrated to ``t_end``
-    (:meth:`~paperlib.dynamics.SGPDynamics.trajectory`), each from a dot."""
+    (:meth:`~paperlib.dynamics.SGPDynamics.trajectory`, at relative tolerance ``1e-5``, ample for
+    a line on a plot), each from a dot."""
     if dynamics.n_psi + dynamics.n_theta != 2:
         raise ValueError(
             f"a phase portrait needs a 2-D state; this one has {dynamics.n_psi + dynamics.n_theta}"
@@ -120,7 +121,7 @@ def plot_phase_portrait(
         ax.contour(xs, ys, field[..., 0], levels=[0.0], colors="C0", linewidths=1.2)
         ax.contour(xs, ys, field[..., 1], levels=[0.0], colors="C1", linewidths=1.2, linestyles="dashed")
     for k, start in enumerate(starts):
-        path = dynamics.trajectory(start, t_end)
+        path = dynamics.trajectory(start, t_end, rtol=1e-5, atol=1e-8)
         ax.plot(path[:, 0], path[:, 1], color=f"C{2 + k % 8}", lw=1.4)
         ax.plot(*path[0], "o", color=f"C{2 + k % 8}", ms=4)
     ax.set_xlim(*xlim)
