@@ -36,8 +36,8 @@
 # experiments run by default at *CPU scale*: toy MLPs 64 wide instead of 512 and 150 generator
 # iterations instead of 30,000 to 200,000; the MNIST networks 12 channels wide on scikit-learn's
 # digits for 100 iterations instead of 200,000. The CIFAR-10 group (section 8) is not in the
-# default selection: at CPU scale it trains on the digits too and needs about four more minutes
-# (`-p experiments cifar`). Every number we measured is a CPU-scale number unless it says
+# default selection: at CPU scale it trains thirteen more networks on the digits, about two more
+# minutes by our estimate from single runs (`-p experiments cifar`). Every number we measured is a CPU-scale number unless it says
 # otherwise. The paper's scale is one parameter away, `-p scale paper` ({ref}`sgp-wgan-scales`
 # lists what it sets, with each value's source), and `-p experiments` picks the groups: `dynamics`
 # (sections 2–5), `toy` (6), `mnist` (7), `cifar` (8), or `all`. The commands are in the
