@@ -547,14 +547,14 @@ if chosen.runs("dynamics"):
         ax.set_title(name)
     axes[2].add_patch(plt.Circle((0, 0), R, fill=False, ls=":", color="k"))
     fig.tight_layout()
-    glue("fig-lemma1", fig, display=False)
+    glue("sgp-fig-lemma1", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fig-lemma1")
+    glue_not_run("sgp-fig-lemma1")
 
 # %% [markdown]
-# ```{glue:figure} fig-lemma1
-# :name: fig-lemma1
+# ```{glue:figure} sgp-fig-lemma1
+# :name: sgp-fig-lemma1
 #
 # The Dirac GAN's vector field (gray streamlines), its nullclines $\dot\psi = 0$ (solid) and
 # $\dot\theta = 0$ (dashed), and trajectories from the dots, to $t = 30$. Left: without a penalty
@@ -701,14 +701,14 @@ if chosen.runs("dynamics"):
     pl.plot_phase_portrait(axes[1], lemma3_control, (-2.0, 2.0), (-1.5, 1.5), starts=starts, t_end=30.0, points=20)
     axes[1].set_title(r"$D = \psi x$, $\mu_{GP}$ (control)")
     fig.tight_layout()
-    glue("fig-lemma3", fig, display=False)
+    glue("sgp-fig-lemma3", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fig-lemma3")
+    glue_not_run("sgp-fig-lemma3")
 
 # %% [markdown]
-# ```{glue:figure} fig-lemma3
-# :name: fig-lemma3
+# ```{glue:figure} sgp-fig-lemma3
+# :name: sgp-fig-lemma3
 #
 # Figure 3 of the paper and its control: streamlines, nullclines ($\dot\psi = 0$ solid, on the
 # $\psi$-axis and at $\psi = -3/(4\lambda)$; $\dot\theta = 0$ dashed, on both axes) and
@@ -872,7 +872,7 @@ if chosen.runs("toy"):
             axes[row, j].set_yscale("log")
     axes[0, 0].legend(fontsize=7)
     fig.tight_layout()
-    glue("fig-toy-curves", fig, display=False)
+    glue("sgp-fig-toy-curves", fig, display=False)
     plt.close(fig)
 
     fig, axes = plt.subplots(len(TOY_STEPS), len(TOY), figsize=(2.2 * len(TOY), 2.4 * len(TOY_STEPS)), squeeze=False)
@@ -884,22 +884,22 @@ if chosen.runs("toy"):
                 fake = toy[(ds, m, seed)].generator(z)
             pl.plot_samples(axes[i, j], real, fake, lim=2.5, title=f"{ds}\n{m}")
     fig.tight_layout()
-    glue("fig-toy-samples", fig, display=False)
+    glue("sgp-fig-toy-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fig-toy-curves", "fig-toy-samples")
+    glue_not_run("sgp-fig-toy-curves", "sgp-fig-toy-samples")
 
 # %% [markdown]
-# ```{glue:figure} fig-toy-curves
-# :name: fig-toy-curves
+# ```{glue:figure} sgp-fig-toy-curves
+# :name: sgp-fig-toy-curves
 #
 # Exact $W_1$ between generated and held-out real samples during training, over generator
 # iterations (top) and training wall-clock time (bottom), the mean over this execution's seeds
 # with a band from the best to the worst.
 # ```
 #
-# ```{glue:figure} fig-toy-samples
-# :name: fig-toy-samples
+# ```{glue:figure} sgp-fig-toy-samples
+# :name: sgp-fig-toy-samples
 #
 # Figure 4 of the paper with the baselines and the control: real (orange) and generated (green)
 # samples after training, first seed.
@@ -972,14 +972,14 @@ if chosen.runs("mnist"):
         with torch.no_grad():
             pl.plot_image_grid(ax, 2 * r.generator(noise) - 1, m)  # the sigmoid generator's [0, 1] shown in [-1, 1]
     fig.tight_layout()
-    glue("fig-mnist-samples", fig, display=False)
+    glue("sgp-fig-mnist-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fig-mnist-samples")
+    glue_not_run("sgp-fig-mnist-samples")
 
 # %% [markdown]
-# ```{glue:figure} fig-mnist-samples
-# :name: fig-mnist-samples
+# ```{glue:figure} sgp-fig-mnist-samples
+# :name: sgp-fig-mnist-samples
 #
 # Figure 5 of the paper with the baselines and the control: 64 samples of each method from the
 # same fixed noise after training (at CPU scale: digits, 100 iterations, width 12).
@@ -1046,14 +1046,14 @@ if chosen.runs("cifar"):
         with torch.no_grad():
             pl.plot_image_grid(axes[row, column], r.generator(noise), f"{arch}: {m}")
     fig.tight_layout()
-    glue("fig-cifar-samples", fig, display=False)
+    glue("sgp-fig-cifar-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fig-cifar-samples")
+    glue_not_run("sgp-fig-cifar-samples")
 
 # %% [markdown]
-# ```{glue:figure} fig-cifar-samples
-# :name: fig-cifar-samples
+# ```{glue:figure} sgp-fig-cifar-samples
+# :name: sgp-fig-cifar-samples
 #
 # Figures 2, 6 and 7 of the paper: 64 samples of each CIFAR-10 run (DCGAN top, ResNet bottom) from
 # the same fixed noise, when this execution ran the `cifar` group (at CPU scale: digits).
