@@ -442,7 +442,7 @@ SGP_DRY_RUN = dict(
 )
 
 
-@pytest.mark.skip(reason="failed on a fresh clone at the end of the 2026-12-01 session, cause not yet found (issue 15)")
+@pytest.mark.skip(reason="failed on a fresh clone, cause not yet found (issue 15)")
 def test_sgp_paper_scale_runs_every_group_and_records_every_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
