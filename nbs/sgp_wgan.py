@@ -409,8 +409,9 @@ def glue_not_run(*names: str) -> None:
 #    equally good equilibria through it.
 # 5. (Strong form.) The penalty measure does not depend on $\psi$, covers the data's support, and
 #    near $\theta^*$ lies inside the neighbourhood of the data where the critic is zero.
-# 6. (Weak form, the one Theorem 1 uses.) The measure may depend on $\psi$ and $\theta$, is twice
-#    weakly differentiable in $\theta$ with a bounded, twice differentiable mass; either
+# 6. (Weak form, the one Theorem 1 uses.) The measure may depend on $\psi$ and $\theta$ (its
+#    support on $\theta$ only), is twice weakly differentiable in $\theta$ with a bounded, twice
+#    differentiable mass; either
 #    $\E_{\mu}[\nabla_\psi \nabla_x D^\top \nabla_\psi \nabla_x D]$ is positive definite or
 #    $\mu$'s support contains the data's; and near the equilibrium $\mu$ lies where the critic's
 #    gradient is zero.
@@ -1026,7 +1027,8 @@ if chosen.runs("mnist"):
 # ResNet of `gan_cifar_resnet.py`, each trained for 200,000 generator iterations, by the Inception
 # Score and FID. The anchor of $\mu_{g,\mathrm{anc}}$ is "fixed random pixels", here uniform in
 # $[-1, 1]$ from the run's seed. The ResNet has no clipped WGAN: the paper reports that it "failed
-# to generate images", and the official ResNet code has only the penalty. Neither does the table
+# to generate images" (its Figure 7a shows such images, and Table 2 no number), and the official
+# ResNet code has only the penalty. Neither does the table
 # have the unconstrained control; we leave it out here too, to keep the group's cost down.
 #
 # This group is not in the default selection (`experiments`). At CPU scale
