@@ -6,9 +6,12 @@ wait for the results. The pool of worker processes is kept for the life of the c
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing
+import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,11 +22,21 @@ import torch
 from paperlib.config import check_int
 
 
-def _worker_init() -> None:
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _worker_init(parent: int) -> None:
     torch.set_num_threads(1)
     # an interrupt (Ctrl-C, or a notebook kernel shutting down) is the parent's to handle: workers
     # end when their parent's pipe closes, without a KeyboardInterrupt traceback each
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a parent killed outright (kill -9 of papermill's kernel) closes no pipe: a worker would finish
+    # its current run as an orphan. On Linux the kernel sends it SIGTERM instead; checkpoints are
+    # atomic, so the run resumes from its last one when the chapter is launched again.
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the signal was asked for
+            os._exit(1)
 
 
 @functools.cache
@@ -31,7 +44,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """One pool per worker count for the life of this process: its workers import torch and paperlib
     (several seconds) once, not at every :func:`run_many` call."""
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
     )
 
 
