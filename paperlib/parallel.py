@@ -21,7 +21,6 @@ import torch
 
 from paperlib.config import check_int
 
-
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 

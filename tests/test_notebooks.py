@@ -291,7 +291,10 @@ def _fake_data_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _paper_dry_run(
-    chapter: str, options: dict[str, Any], first_off_paper: tuple[str, list], tmp_path: Path,
+    chapter: str,
+    options: dict[str, Any],
+    first_off_paper: tuple[str, list],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Path, Path, Callable[[str], dict[str, Any]]]:
     """Execute ``chapter`` with ``options`` on the fake data of :func:`_fake_data_kernel`. Returns its
@@ -507,8 +510,16 @@ KILL_RESUME = {
     "wgan_gp": KillResume(
         "wgan_gp",
         dict(
-            scale="paper", experiments="toy", device="cpu", seeds=1, toy_dataset="8gaussians", steps=40,
-            width=4, critic_steps=400, deep_steps=40, checkpoint_every=10,
+            scale="paper",
+            experiments="toy",
+            device="cpu",
+            seeds=1,
+            toy_dataset="8gaussians",
+            steps=40,
+            width=4,
+            critic_steps=400,
+            deep_steps=40,
+            checkpoint_every=10,
         ),
         {
             **{
@@ -526,8 +537,16 @@ KILL_RESUME = {
     "sgp_wgan": KillResume(
         "sgp_wgan",
         dict(
-            scale="paper", experiments="toy", device="cpu", seeds=1, steps_8gaussians=12,
-            steps_25gaussians=12, steps_swissroll=12, width=4, toy_eval_samples=20, checkpoint_every=4,
+            scale="paper",
+            experiments="toy",
+            device="cpu",
+            seeds=1,
+            steps_8gaussians=12,
+            steps_25gaussians=12,
+            steps_swissroll=12,
+            width=4,
+            toy_eval_samples=20,
+            checkpoint_every=4,
         ),
         {
             f"toy-{ds}-{m}-seed0": 12
