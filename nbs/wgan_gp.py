@@ -1667,6 +1667,84 @@ def shown(r: pl.RunResult, data: str) -> str:
 
 if "toy" in chosen:
     mean_final = {(ds, m): final[(ds, m)].mean() for ds in toy_datasets for m in METHODS}
+
+# %% tags=["hide-input"]
+# every result is recorded before the table below reads them back
+recorded: dict[str, dict[str, tuple[dict, float]]] = {}  # group -> result file -> (metrics, wall time)
+if "toy" in chosen:
+    recorded["toy"] = {
+        "prop1": (
+            {
+                "median_cosine": np.mean(
+                    [np.median(prop1[(ds, "penalty")]["cosine"]) for ds in pl.TOY_DATASETS]
+                ),
+                "median_norm": np.mean([np.median(prop1[(ds, "penalty")]["norm"]) for ds in pl.TOY_DATASETS]),
+            },
+            sum(fit[(ds, "penalty")].wall for ds in pl.TOY_DATASETS),
+        ),
+        "fig1a": (
+            {
+                f"kr_efficiency_{name}": np.mean([efficiency[(ds, name)] for ds in pl.TOY_DATASETS])
+                for name in CRITICS
+            },
+            sum(r.wall for r in fit.values()),
+        ),
+        "fig1b": (
+            {"penalty_band": layer_norms["penalty"].max() / layer_norms["penalty"].min()}
+            | {f"ratio_{k}".replace(" ", "_").replace("=", ""): v[0] / v[-1] for k, v in layer_norms.items()},
+            sum(r.wall for r in deep.values()),
+        ),
+        "toy": (
+            {
+                "w1_penalty": np.mean([mean_final[(ds, "WGAN-GP")] for ds in toy_datasets]),
+                "w1_clipping": np.mean([mean_final[(ds, "WGAN (clipping)")] for ds in toy_datasets]),
+            },
+            sum(runs[(ds, m, s)].wall for ds in toy_datasets for m in METHODS for s in seed_list),
+        ),
+    }
+if "images" in chosen:
+    recorded["images"] = {
+        f"fig3-{pl.slug(m)}-{dataset}": (
+            last_metrics(result("fig3", m))
+            | ({"neg_critic_loss_last": float(smooth[-1])} if m == "WGAN-GP (Adam)" else {}),
+            result("fig3", m).wall,
+        )
+        for m in DCGAN_RUNS
+    }
+if "archs" in chosen:
+    recorded["archs"] = {
+        f"architectures-{arch_dataset}": (
+            {
+                f"{k}_{t:.0f}": count
+                for t, (_, *counts) in zip(TABLE2, outcomes, strict=True)
+                for k, count in zip(("only_gan", "only_wgan_gp", "both", "neither"), counts, strict=True)
+            }
+            | {f"{arch_score}_{pl.slug(m)}_{i}": arch_final[(i, m)] for i, m in arch_final},
+            sum(r.wall for r in arch_runs.values()),
+        )
+    }
+if "resnet" in chosen:
+    recorded["resnet"] = {f"resnet-{resnet_dataset}": (last_metrics(resnet), resnet.wall)}
+if "text" in chosen:
+    recorded["text"] = {
+        f"language-{text_dataset}": ({k: language.evals[k][-1] for k in jsd_keys}, language.wall)
+    }
+if "overfit" in chosen:
+    recorded["overfit"] = {
+        f"overfit-{overfit_dataset}": (
+            {f"gap_{pl.slug(m)}": gaps[m][-1] for m in OVERFIT}
+            | {f"{k}_{pl.slug(m)}": v for m, r in overfit.items() for k, v in last_metrics(r).items()},
+            sum(r.wall for r in overfit.values()),
+        )
+    }
+for group in recorded if recording else ():
+    for name, (metrics, wall) in recorded[group].items():
+        path = pl.record_result(
+            "wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper
+        )
+        print(path)
+
+# %% tags=["hide-input"]
 image_scale = f"{dataset}, {image_steps} iterations, width {image_dim}"
 rows = (
     [
@@ -1821,81 +1899,6 @@ display(
         )
     )
 )
-
-# %% tags=["hide-input"]
-recorded: dict[str, dict[str, tuple[dict, float]]] = {}  # group -> result file -> (metrics, wall time)
-if "toy" in chosen:
-    recorded["toy"] = {
-        "prop1": (
-            {
-                "median_cosine": np.mean(
-                    [np.median(prop1[(ds, "penalty")]["cosine"]) for ds in pl.TOY_DATASETS]
-                ),
-                "median_norm": np.mean([np.median(prop1[(ds, "penalty")]["norm"]) for ds in pl.TOY_DATASETS]),
-            },
-            sum(fit[(ds, "penalty")].wall for ds in pl.TOY_DATASETS),
-        ),
-        "fig1a": (
-            {
-                f"kr_efficiency_{name}": np.mean([efficiency[(ds, name)] for ds in pl.TOY_DATASETS])
-                for name in CRITICS
-            },
-            sum(r.wall for r in fit.values()),
-        ),
-        "fig1b": (
-            {"penalty_band": layer_norms["penalty"].max() / layer_norms["penalty"].min()}
-            | {f"ratio_{k}".replace(" ", "_").replace("=", ""): v[0] / v[-1] for k, v in layer_norms.items()},
-            sum(r.wall for r in deep.values()),
-        ),
-        "toy": (
-            {
-                "w1_penalty": np.mean([mean_final[(ds, "WGAN-GP")] for ds in toy_datasets]),
-                "w1_clipping": np.mean([mean_final[(ds, "WGAN (clipping)")] for ds in toy_datasets]),
-            },
-            sum(runs[(ds, m, s)].wall for ds in toy_datasets for m in METHODS for s in seed_list),
-        ),
-    }
-if "images" in chosen:
-    recorded["images"] = {
-        f"fig3-{pl.slug(m)}-{dataset}": (
-            last_metrics(result("fig3", m))
-            | ({"neg_critic_loss_last": float(smooth[-1])} if m == "WGAN-GP (Adam)" else {}),
-            result("fig3", m).wall,
-        )
-        for m in DCGAN_RUNS
-    }
-if "archs" in chosen:
-    recorded["archs"] = {
-        f"architectures-{arch_dataset}": (
-            {
-                f"{k}_{t:.0f}": count
-                for t, (_, *counts) in zip(TABLE2, outcomes, strict=True)
-                for k, count in zip(("only_gan", "only_wgan_gp", "both", "neither"), counts, strict=True)
-            }
-            | {f"{arch_score}_{pl.slug(m)}_{i}": arch_final[(i, m)] for i, m in arch_final},
-            sum(r.wall for r in arch_runs.values()),
-        )
-    }
-if "resnet" in chosen:
-    recorded["resnet"] = {f"resnet-{resnet_dataset}": (last_metrics(resnet), resnet.wall)}
-if "text" in chosen:
-    recorded["text"] = {
-        f"language-{text_dataset}": ({k: language.evals[k][-1] for k in jsd_keys}, language.wall)
-    }
-if "overfit" in chosen:
-    recorded["overfit"] = {
-        f"overfit-{overfit_dataset}": (
-            {f"gap_{pl.slug(m)}": gaps[m][-1] for m in OVERFIT}
-            | {f"{k}_{pl.slug(m)}": v for m, r in overfit.items() for k, v in last_metrics(r).items()},
-            sum(r.wall for r in overfit.values()),
-        )
-    }
-for group in recorded if recording else ():
-    for name, (metrics, wall) in recorded[group].items():
-        path = pl.record_result(
-            "wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper
-        )
-        print(path)
 print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 
 # %% [markdown]

@@ -364,7 +364,9 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     """``-p scale paper`` with tiny sizes on fake CIFAR-10, MNIST and One Billion Word files and random
     TF-Inception weights: the paper's data sets, the real loaders and metrics (IS, FID, n-gram JSD,
     critic losses on held-out digits), a checkpoint for every run, and every result file."""
-    runs, _, result = _paper_dry_run("wgan_gp", PAPER_DRY_RUN, ("steps", [2, 100000]), tmp_path, monkeypatch)
+    runs, out, result = _paper_dry_run(
+        "wgan_gp", PAPER_DRY_RUN, ("steps", [2, 100000]), tmp_path, monkeypatch
+    )
     results = tmp_path / "results" / "wgan_gp"
 
     # toy: Figure 1, Proposition 1 and the toy GANs, every run checkpointed (paper scale)
@@ -419,6 +421,12 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     )
     assert len(list(results.glob("*.json"))) == 4 + 5 + 1 + 1 + 1 + 1  # nothing else, nothing missing
     assert not list((ROOT / "results").glob("wgan_gp/*-cifar10.json"))  # the repository's stay untouched
+    # the reproduction table reads every result back (4 toy rows, 5 of Table 2, 6 of Figure 3, the
+    # ResNet, the language model, Figure 5a and 5b, appendix C), named as not at the paper's settings
+    table = _reproduction_table(out, "Table 3: WGAN-GP ResNet, unsupervised")
+    assert (
+        table.count("not at the paper's settings") == 4 + 5 + 6 + 1 + 1 + 2 + 1 and "not yet run" not in table
+    )
 
 
 SGP_DRY_RUN = dict(
@@ -483,13 +491,18 @@ def test_sgp_paper_scale_runs_every_group_and_records_every_result(
     assert len(list(results.glob("*.json"))) == 3 + 1 + 7 + 6  # nothing else, nothing missing
     assert not list((ROOT / "results").glob("sgp_wgan/*-cifar10.json"))  # the repository's stay untouched
     # the reproduction table reads every Table 2 result back, named as not at the paper's settings
-    table = next(
-        "".join(o["data"]["text/markdown"])
-        for c in json.loads(out.read_text())["cells"]
-        for o in c.get("outputs", [])
-        if "text/markdown" in o.get("data", {}) and "Table 2, resnet" in "".join(o["data"]["text/markdown"])
-    )
+    table = _reproduction_table(out, "Table 2, resnet")
     assert table.count("not at the paper's settings") == 3 + 1 + 13 and "not yet run" not in table
+
+
+def _reproduction_table(notebook: Path, marker: str) -> str:
+    """The executed ``notebook``'s Markdown output that contains ``marker``."""
+    return next(
+        "".join(o["data"]["text/markdown"])
+        for c in json.loads(notebook.read_text())["cells"]
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {}) and marker in "".join(o["data"]["text/markdown"])
+    )
 
 
 @dataclass(frozen=True)
