@@ -11,7 +11,9 @@ SGP mu-WGAN paper in brackets):
   Algorithm 1 line 6) [mu_GP];
 * ``real``: the real batch itself [p_d]; ``fake``: the generated batch itself [p_g];
 * ``midpoint``: x^ = x / 2 + x~ / 2 [mu_mid];
-* :class:`AnchoredInterpolates`: x^ = eps * A + (1 - eps) * x~ with a fixed anchor A [mu_g,anc].
+* :class:`AnchoredInterpolates`: x^ = eps * A + (1 - eps) * x~ with a fixed anchor A [mu_g,anc];
+* :class:`NearFake`: x' = x~ - alpha (x~ - x), alpha ~ U[0, eps], generated samples moved a little
+  towards real ones (Q'_theta of the First Order GAN paper, Definition 6).
 
 Forms (functions of the per-sample gradient norm):
 
@@ -20,6 +22,9 @@ Forms (functions of the per-sample gradient norm):
 
 The gradient is flattened over every non-batch axis before its norm, so image critics are penalised
 per sample and not per pixel row.
+
+Every regularizer has the shape of :class:`Regularizer`; the penalized Wasserstein divergences of
+the First Order GAN paper are in :mod:`paperlib.penalized_wasserstein`.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, is_dataclass
+from typing import ClassVar, Protocol
 
 import torch
 from torch import nn
@@ -110,6 +116,38 @@ class AnchoredInterpolates:
         return _interpolates(self.anchor_like(fake).expand_as(fake), fake)
 
 
+@dataclass(frozen=True)
+class NearFake:
+    """Q'_theta of the First Order GAN paper (section 6): every generated sample x~ moved a fraction
+    alpha ~ U[0, eps] of the way towards the real sample x of the same batch position,
+    x' = x~ - alpha (x~ - x), one alpha per sample.
+
+    ``side`` names how the official code writes it: ``"fake"``, ``alpha * x + (1 - alpha) * x~`` with
+    alpha ~ U[0, eps] (``DCGAN_FID_batched/model.py``, eps = 0.01, and the paper's text), or
+    ``"real"``, ``x + beta * (x~ - x)`` with beta ~ U[1 - eps, 1] (``gan_language_JSD.py``'s
+    ``real + alpha * (fake - real)``, alpha ~ U[0.99, 1]). The two have the same law (beta = 1 -
+    alpha) and differ only in the arithmetic, so in rounding and in which uniform draw gives which
+    point; a run names its variant to be repeatable.
+    """
+
+    eps: float = 0.01
+    side: str = "fake"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "eps", check_float("near-fake eps", self.eps, 0.0, inclusive=False))
+        if self.eps > 1:
+            raise ParameterError(f"near-fake eps={self.eps} must be at most 1 (alpha ~ U[0, eps])")
+        check_choice("near-fake side", self.side, ("fake", "real"))
+
+    def __call__(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        u = torch.rand((fake.shape[0],) + (1,) * (fake.dim() - 1), device=fake.device, dtype=fake.dtype)
+        if self.side == "fake":
+            alpha = self.eps * u
+            return alpha * real + (1 - alpha) * fake
+        beta = (1 - self.eps) + self.eps * u
+        return real + beta * (fake - real)
+
+
 FORMS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "two_sided": lambda norm: (norm - 1) ** 2,
     "one_sided": lambda norm: torch.clamp(norm - 1, min=0) ** 2,
@@ -139,6 +177,7 @@ class GradientPenalty:
     weight: float = 10.0
     measure: str | Measure = "interpolates"
     form: str = "two_sided"
+    gradient_at_fake: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_float("penalty weight", self.weight))
@@ -153,8 +192,11 @@ class GradientPenalty:
         measure = MEASURES[self.measure] if isinstance(self.measure, str) else self.measure
         return measure(real, fake)
 
-    def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        """The penalty term of the critic loss, differentiable with respect to the critic's parameters."""
+    def penalty(
+        self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, outputs: object = None
+    ) -> torch.Tensor:
+        """The penalty term of the critic loss, differentiable with respect to the critic's parameters
+        (``outputs``, the critic's on ``real`` and ``fake``, are not needed: its points are others)."""
         points = self.points(real, fake)
         norms = gradient_norm(critic, points, create_graph=True)
         return self.weight * FORMS[self.form](norms).mean()
@@ -179,11 +221,14 @@ class WeightClipping:
     """
 
     c: float = 0.01
+    gradient_at_fake: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "c", check_float("clip c", self.c, 0.0, inclusive=False))
 
-    def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> None:
+    def penalty(
+        self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, outputs: object = None
+    ) -> None:
         """Clipping adds nothing to the loss."""
         return None
 
@@ -193,4 +238,20 @@ class WeightClipping:
             p.clamp_(-self.c, self.c)
 
 
-Regularizer = GradientPenalty | WeightClipping
+class Regularizer(Protocol):
+    """What the trainer asks of a critic regularizer.
+
+    ``penalty(critic, real, fake, outputs)`` is the term added to the critic's loss (``None``: none),
+    where ``outputs`` are the critic's own outputs ``(D(real), D(fake))`` of the same step, for
+    regularizers that reuse them; ``project(critic)`` runs after each critic step; with
+    ``gradient_at_fake`` the trainer computes ``D(fake)`` from a ``fake`` batch that requires grad,
+    so that the regularizer can differentiate those outputs with respect to their inputs.
+    """
+
+    gradient_at_fake: ClassVar[bool]
+
+    def penalty(
+        self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, outputs: tuple | None = None
+    ) -> torch.Tensor | None: ...
+
+    def project(self, critic: nn.Module) -> None: ...

@@ -19,7 +19,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from paperlib.atomic import keep_copy, write_bytes, write_text
 from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
 from paperlib.losses import OBJECTIVES
 from paperlib.optimizers import OptimizerSpec
-from paperlib.penalties import Regularizer
+from paperlib.penalties import Measure, Regularizer
 
 
 class History:
@@ -199,6 +199,12 @@ class Trainer:
     iteration; for long runs, whose iterations vary in cost); when a checkpoint is written never
     changes the run.
 
+    ``fake_points`` moves the generated side of both losses: a measure ``(real, fake) -> points``
+    (e.g. :class:`paperlib.penalties.NearFake`, the First Order GAN's Q'_theta) whose points the
+    critic's loss, its regularizer and the generator's loss see in place of the generator's samples;
+    each generator step then draws a real batch of its own to move them by (as the official FOGAN
+    code feeds one). Evaluations and sample grids still see the generator's own samples.
+
     Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
     generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
     ``generator_batch_multiple`` times the batch (the official ResNet code uses 2); ``amp`` runs
@@ -223,6 +229,7 @@ class Trainer:
         *,
         objective: str = "wasserstein",
         regularizer: Regularizer | None = None,
+        fake_points: Measure | None = None,
         optimizer: OptimizerSpec = OptimizerSpec(),
         critic_optimizer: OptimizerSpec | None = None,
         n_critic: int = 5,
@@ -245,6 +252,12 @@ class Trainer:
     ) -> None:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
+        if fake_points is not None and not (is_dataclass(fake_points) and callable(fake_points)):
+            # its repr is part of what a checkpoint must match, so it must not be a plain function's
+            raise ParameterError(
+                f"fake_points={fake_points!r} must be a measure object such as NearFake(0.01)"
+            )
+        self.fake_points = fake_points
         self.optimizer_spec = optimizer
         self.critic_optimizer_spec = critic_optimizer if critic_optimizer is not None else optimizer
         self.n_critic = check_int("n_critic", n_critic, 1)
@@ -307,9 +320,15 @@ class Trainer:
         """The critic's loss on a real and a generated batch (objective plus penalty), with the
         critic's outputs on both: ``(loss, D(real), D(fake))``. The outputs are cast to float32 before
         the objective, so that under ``amp`` the loss and the W estimate are not bfloat16 numbers."""
+        if self.regularizer is not None and self.regularizer.gradient_at_fake:
+            fake = fake.detach().requires_grad_(True)
         real_out, fake_out = self.critic(real).float(), self.critic(fake).float()
         loss = self.objective.critic(real_out, fake_out)
-        penalty = self.regularizer.penalty(self.critic, real, fake) if self.regularizer else None
+        penalty = (
+            self.regularizer.penalty(self.critic, real, fake, (real_out, fake_out))
+            if self.regularizer
+            else None
+        )
         return (loss if penalty is None else loss + penalty), real_out, fake_out
 
     def critic_step(self) -> dict[str, torch.Tensor]:
@@ -318,6 +337,8 @@ class Trainer:
         with self.autocast():
             with torch.no_grad():
                 fake = self.generator(self.noise(self.batch_size))
+                if self.fake_points is not None:
+                    fake = self.fake_points(real, fake)
             total, real_out, fake_out = self.critic_loss(real, fake)
         self.opt_d.zero_grad(set_to_none=True)
         total.backward()
@@ -330,8 +351,11 @@ class Trainer:
     def generator_step(self) -> torch.Tensor:
         """One generator update; the critic's parameters are frozen meanwhile (no wasted gradients)."""
         _set_requires_grad(self.critic, False)
+        n = self.batch_size * self.generator_batch_multiple
         with self.autocast():
-            fake = self.generator(self.noise(self.batch_size * self.generator_batch_multiple))
+            fake = self.generator(self.noise(n))
+            if self.fake_points is not None:
+                fake = self.fake_points(self.data(n).to(self.device), fake)
             loss = self.objective.generator(self.critic(fake).float())
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
@@ -531,7 +555,8 @@ class Trainer:
 
     def config(self) -> dict[str, Any]:
         """What must match for a checkpoint to be resumed by this trainer: the training configuration,
-        the networks (their ``repr``: classes, layer sizes, activations) and the ``setup``."""
+        the networks (their ``repr``: classes, layer sizes, activations) and the ``setup``
+        (``fake_points`` only where it is set, so that checkpoints from before the option resume)."""
         return {
             "setup": self.setup,
             "generator": repr(self.generator),
@@ -549,7 +574,7 @@ class Trainer:
             "lr_decay_steps": self.lr_decay_steps,
             "generator_batch_multiple": self.generator_batch_multiple,
             "amp": self.amp,
-        }
+        } | ({"fake_points": repr(self.fake_points)} if self.fake_points is not None else {})
 
     def state_dict(self) -> dict[str, Any]:
         return {

@@ -20,7 +20,8 @@ from paperlib.data.toy import DataPlusNoise, ToySampler
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.optimizers import OptimizerSpec
-from paperlib.penalties import GradientPenalty, WeightClipping
+from paperlib.penalized_wasserstein import FirstOrderPenalty
+from paperlib.penalties import GradientPenalty, NearFake, WeightClipping
 from paperlib.train import History, Trainer, read_checkpoint
 
 DEFAULT_PENALTY = GradientPenalty(0.1)
@@ -90,6 +91,10 @@ RESUME_CASES = {
         "optimizer": OptimizerSpec("rmsprop", 5e-5),
     },
     "fixed_data_plus_noise": {"regularizer": GradientPenalty(0.1), "fixed_generator": True},
+    "fogan_near_fake": {  # tau_F at Q'_theta: the generator step draws real batches of its own
+        "regularizer": FirstOrderPenalty(0.1, 1.0),
+        "fake_points": NearFake(0.01),
+    },
     "weight_clipping_tf1_rmsprop": {  # the optimiser of every official RMSProp run (its mean square resumes)
         "regularizer": WeightClipping(0.01),
         "optimizer": OptimizerSpec("rmsprop_tf1", 5e-5),

@@ -1,0 +1,251 @@
+"""The penalized Wasserstein divergences of the First Order GAN paper (paperlib.penalized_wasserstein)
+and its perturbed points Q'_theta (paperlib.penalties.NearFake), against per-pair loops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+import torch
+from torch import nn
+
+from paperlib.config import ParameterError, seed_everything
+from paperlib.data.toy import ToySampler
+from paperlib.nets.mlp import MLP, toy_critic, toy_generator
+from paperlib.penalized_wasserstein import (
+    FirstOrderPenalty,
+    LipschitzPenalty,
+    gradient_targets,
+    lipschitz_terms,
+)
+from paperlib.penalties import NearFake
+from paperlib.train import Trainer
+
+
+def _critic(dim: int) -> nn.Module:
+    return MLP(dim, 1, depth=3, width=16, activation="tanh").double()
+
+
+class _ConvCritic(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.head = nn.Linear(4 * 6 * 6, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(torch.tanh(self.conv(x)).flatten(start_dim=1))
+
+
+def _batches(shape: tuple[int, ...], n: int = 7) -> tuple[torch.Tensor, torch.Tensor]:
+    real = torch.randn(n, *shape, dtype=torch.float64)
+    return real, torch.randn(n, *shape, dtype=torch.float64) + 0.5
+
+
+def _f(critic: nn.Module, x: torch.Tensor) -> float:
+    return critic(x[None]).item()
+
+
+def _slope(critic: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    point = x[None].clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(point).sum(), point)
+    return grad.flatten().norm()
+
+
+def _loop_target(critic: nn.Module, real: torch.Tensor, x_prime: torch.Tensor, official_image: bool) -> float:
+    """t(x') by Definition 6 (or the official DCGAN code's variant), one real sample at a time."""
+    vectors, inverse = [], []
+    for x in real:
+        r = (x - x_prime).flatten().norm().item() + 1e-6
+        vectors.append((x - x_prime).flatten() * (_f(critic, x) - _f(critic, x_prime)) / r**3)
+        inverse.append(1 / r)
+    top = torch.stack(vectors).norm() if official_image else torch.stack(vectors).mean(dim=0).norm()
+    return top.item() / (sum(inverse) / len(inverse))
+
+
+@pytest.mark.parametrize("shape", [(2,), (3, 6, 6)])
+def test_the_lipschitz_term_is_the_mean_over_matched_pairs(shape: tuple[int, ...]) -> None:
+    critic = _critic(2) if shape == (2,) else _ConvCritic().double()
+    real, fake = _batches(shape)
+    loop = [
+        (_f(critic, x) - _f(critic, y)) ** 2 / (x - y).flatten().norm().item()
+        for x, y in zip(real, fake, strict=True)
+    ]
+    value = LipschitzPenalty(0.3).penalty(critic, real, fake)
+    # the same sums in another order: agreement to float64 rounding, not bitwise
+    assert value.item() == pytest.approx(0.3 * sum(loop) / len(loop), rel=1e-12)
+
+
+def test_a_pair_closer_than_the_guard_pays_nothing_and_keeps_gradients_finite() -> None:
+    critic = _critic(2)
+    real, fake = _batches((2,), 4)
+    fake = fake.clone()
+    fake[1] = real[1] + 1e-10  # the official code drops pairs closer than 1e-8
+    fake.requires_grad_(True)
+    terms = lipschitz_terms(real, fake, critic(real).flatten(), critic(fake).flatten())
+    assert terms[1].item() == 0.0 and (terms[[0, 2, 3]] > 0).all()
+    terms.sum().backward()
+    assert torch.isfinite(fake.grad).all()
+
+
+@pytest.mark.parametrize("target", ["definition", "image_code"])
+@pytest.mark.parametrize("shape", [(2,), (3, 6, 6)])
+def test_gradient_targets_match_a_loop_over_the_real_batch(shape: tuple[int, ...], target: str) -> None:
+    critic = _critic(2) if shape == (2,) else _ConvCritic().double()
+    real, fake = _batches(shape, 6)
+    t = gradient_targets(real, fake[:5], critic(real).flatten(), critic(fake[:5]).flatten(), target)
+    loop = [_loop_target(critic, real, y, target == "image_code") for y in fake[:5]]
+    # the matrix form rewrites mean_i w_ji (x_i - x'_j) as two sums: float64 rounding apart
+    torch.testing.assert_close(t, torch.tensor(loop, dtype=torch.float64), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(2,), (3, 6, 6)])
+def test_the_first_order_penalty_is_both_terms_against_a_loop(shape: tuple[int, ...]) -> None:
+    critic = _critic(2) if shape == (2,) else _ConvCritic().double()
+    real, fake = _batches(shape)
+    lam, mu = 0.4, 1.5
+    value = FirstOrderPenalty(lam, mu).penalty(critic, real, fake)
+    lipschitz = LipschitzPenalty(1.0).penalty(critic, real, fake).item()
+    gradient = [(_slope(critic, y).item() - _loop_target(critic, real, y, False)) ** 2 for y in fake]
+    assert value.item() == pytest.approx(lam * lipschitz + mu * sum(gradient) / len(gradient), rel=1e-9)
+
+
+def test_the_official_image_target_is_capped_at_the_optimal_slope() -> None:
+    critic = _critic(2)
+    real, fake = _batches((2,), 32)
+    out = critic(real).flatten(), critic(fake).flatten()
+    raw = gradient_targets(real, fake, *out, "image_code")
+    capped = FirstOrderPenalty(lam=2.0, mu=1.0, target="image_code").targets(real, fake, *out)
+    assert (raw > 0.25).any()  # the cap binds somewhere, else this test checks nothing
+    torch.testing.assert_close(capped, raw.clamp(max=1 / (2 * 2.0)), rtol=0, atol=0)
+    assert torch.equal(
+        FirstOrderPenalty(lam=2.0, mu=1.0).targets(real, fake, *out), gradient_targets(real, fake, *out)
+    )
+
+
+def test_the_target_carries_no_gradient() -> None:
+    """The critic's gradient of tau_F is that of the two terms with t(x') held constant; differentiating
+    through t as well would give another gradient (so the check can tell the two apart)."""
+    seed_everything(0)
+    critic = _critic(2)
+    real, fake = _batches((2,))
+    params = list(critic.parameters())
+    got = torch.autograd.grad(FirstOrderPenalty(0.1, 1.0).penalty(critic, real, fake), params)
+
+    def by_hand(target_has_gradient: bool) -> tuple[torch.Tensor, ...]:
+        x = fake.clone().requires_grad_(True)
+        real_out, fake_out = critic(real).flatten(), critic(x).flatten()
+        (grad,) = torch.autograd.grad(fake_out.sum(), x, create_graph=True)
+        r = torch.cdist(x, real) + 1e-6
+        w = (real_out[None, :] - fake_out[:, None]) / r**3
+        v = (w[..., None] * (real[None, :, :] - x[:, None, :])).mean(dim=1)
+        t = v.norm(dim=1) / (1 / r).mean(dim=1)
+        t = t if target_has_gradient else t.detach()
+        lip = ((real_out - fake_out) ** 2 / (real - x).norm(dim=1)).mean()
+        return torch.autograd.grad(0.1 * lip + ((grad.norm(dim=1) - t) ** 2).mean(), params)
+
+    for a, b in zip(got, by_hand(False), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+    assert any((a - b).abs().max() > 1e-6 for a, b in zip(got, by_hand(True), strict=True))
+    real_out = critic(real).flatten()
+    assert not gradient_targets(real, fake, real_out, critic(fake).flatten()).requires_grad
+
+
+def test_tau_simple_between_two_points_is_a_quarter_of_their_distance() -> None:
+    """Eq. 6: sup_f f(a) - f(b) - (f(a) - f(b))^2 / |a - b| = |a - b| / 4, found by training a rich
+    critic (an MLP) on the Lipschitz term at weight 1, against the closed form."""
+    seed_everything(0)
+    a, b = torch.tensor([[0.3]]), torch.tensor([[-1.2]])
+    critic = MLP(1, 1, depth=3, width=32, activation="relu")
+    optimizer = torch.optim.Adam(critic.parameters(), lr=1e-2)
+    penalty = LipschitzPenalty(1.0)
+    for _ in range(600):
+        gain = critic(a).mean() - critic(b).mean() - penalty.penalty(critic, a, b)
+        optimizer.zero_grad()
+        (-gain).backward()
+        optimizer.step()
+    with torch.no_grad():
+        gain = critic(a).mean() - critic(b).mean() - penalty.penalty(critic, a, b)
+        difference = (critic(a) - critic(b)).item()
+    # the objective is concave in d = f(a) - f(b): d - d^2 / 1.5 has its maximum 0.375 at d = 0.75
+    assert gain.item() == pytest.approx(1.5 / 4, abs=1e-4) and difference == pytest.approx(0.75, abs=1e-2)
+
+
+# ---------------------------------------------------------------- Q'_theta
+@pytest.mark.parametrize("side", ["fake", "real"])
+def test_near_fake_points_lie_within_eps_of_the_generated_end(side: str) -> None:
+    real, fake = _batches((3, 4, 4), 4000)
+    torch.manual_seed(0)
+    points = NearFake(0.01, side)(real, fake)
+    # x' = x~ - alpha (x~ - x): alpha per sample, read back from any coordinate
+    alpha = ((fake - points) / (fake - real)).flatten(start_dim=1)
+    torch.testing.assert_close(alpha, alpha[:, :1].expand_as(alpha), rtol=1e-6, atol=1e-9)
+    alpha = alpha[:, 0]
+    assert 0 <= alpha.min() and alpha.max() <= 0.01
+    # U[0, 0.01] for both sides: mean 0.005 and sd 0.01 / sqrt(12) = 0.00289; with 4,000 samples the
+    # standard error of the mean is 4.6e-5, so 2e-4 is over four of them
+    assert alpha.mean().item() == pytest.approx(0.005, abs=2e-4)
+    assert alpha.std().item() == pytest.approx(0.01 / 12**0.5, abs=2e-4)
+
+
+def test_the_two_sides_are_the_same_law_but_not_the_same_points() -> None:
+    real, fake = _batches((2,), 5)
+    torch.manual_seed(1)
+    by_fake = NearFake(0.01, "fake")(real, fake)
+    torch.manual_seed(1)
+    by_real = NearFake(0.01, "real")(real, fake)
+    assert not torch.allclose(by_fake, by_real, rtol=0, atol=1e-12)  # alpha = eps u against eps (1 - u)
+    torch.manual_seed(1)
+    u = torch.rand(5, 1, dtype=torch.float64)
+    torch.testing.assert_close(by_real, fake - 0.01 * (1 - u) * (fake - real))
+
+
+@pytest.mark.parametrize("kwargs", [{"eps": 0.0}, {"eps": 1.5}, {"eps": float("nan")}, {"side": "middle"}])
+def test_near_fake_refuses_bad_settings(kwargs: dict) -> None:
+    with pytest.raises(ParameterError, match="near-fake"):
+        NearFake(**kwargs)
+
+
+def test_the_first_order_penalty_refuses_bad_settings() -> None:
+    with pytest.raises(ParameterError, match="gradient target"):
+        FirstOrderPenalty(target="images")
+    with pytest.raises(ParameterError, match="mu"):
+        FirstOrderPenalty(mu=-1.0)
+    with pytest.raises(ParameterError, match="lam"):
+        FirstOrderPenalty(lam=float("inf"))
+
+
+# ---------------------------------------------------------------- in the trainer
+@dataclass(frozen=True)
+class _Recorded:
+    """NearFake that records the batch sizes it is called with."""
+
+    calls: list = field(default_factory=list, compare=False, repr=False)
+
+    def __call__(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        self.calls.append((len(real), len(fake), real.requires_grad, fake.requires_grad))
+        return NearFake(0.01)(real, fake)
+
+
+def test_the_trainer_moves_both_losses_to_the_near_fake_points() -> None:
+    seed_everything(0)
+    recorded = _Recorded()
+    trainer = Trainer(
+        toy_generator(width=8), toy_critic(width=8), ToySampler("8gaussians", seed=0),
+        regularizer=FirstOrderPenalty(0.1, 1.0), fake_points=recorded, n_critic=3, batch_size=16,
+        generator_batch_multiple=2,
+    )  # fmt: skip
+    trainer.train(2)
+    # per iteration: three critic steps (generated batch without grad), then one generator step
+    # whose generated batch, twice the size, carries the generator's graph
+    critic_call, generator_call = (16, 16, False, False), (32, 32, False, True)
+    assert recorded.calls == 2 * ([critic_call] * 3 + [generator_call])
+    assert (
+        "fake_points" in trainer.config()
+        and "fake_points"
+        not in Trainer(toy_generator(width=8), toy_critic(width=8), ToySampler("8gaussians", seed=0)).config()
+    )  # a checkpoint made before the option still resumes
+
+
+def test_the_trainer_refuses_a_plain_function_as_fake_points() -> None:
+    with pytest.raises(ParameterError, match="fake_points"):
+        Trainer(toy_generator(), toy_critic(), ToySampler("8gaussians"), fake_points=lambda r, f: f)
