@@ -38,6 +38,7 @@ from paperlib.nets.dcgan import OUTPUTS, SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
+from paperlib.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
 from paperlib.penalties import GradientPenalty
 from paperlib.train import History, Trainer
 
@@ -316,7 +317,10 @@ def image_trainer(
             return quality(trainer)
         return quality(trainer) | critic_losses(trainer, compared, seed)
 
-    penalty = isinstance(trainer_kwargs.get("regularizer"), GradientPenalty)
+    # a penalty paid per sample (at x^, or over pairs of samples) forbids batch statistics in the critic
+    penalty = isinstance(
+        trainer_kwargs.get("regularizer"), GradientPenalty | LipschitzPenalty | FirstOrderPenalty
+    )
     generator: nn.Module
     critic: nn.Module
     if isinstance(architecture, Architecture):

@@ -27,6 +27,7 @@ from paperlib import (
 )
 from paperlib.data.images import IMAGE_DATASETS
 from paperlib.nets.dcgan import SIZES
+from paperlib.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
 
 TINY_IMAGE_RUN = dict(seed=0, dim=4, noise_dim=8, batch_size=8, n_critic=1, regularizer=GradientPenalty(10.0))
 
@@ -121,9 +122,12 @@ def test_dcgan_on_digits_learns() -> None:
     assert trained < 0.4 * untrained
 
 
-def test_batch_norm_critic_is_refused_with_a_penalty_only() -> None:
-    with pytest.raises(ParameterError, match="norm='layer'"):
-        image_trainer("digits", critic_norm="batch", **TINY_IMAGE_RUN)
+@pytest.mark.parametrize(
+    "penalty", [GradientPenalty(10.0), LipschitzPenalty(0.5), FirstOrderPenalty(0.5, 1.0)]
+)
+def test_batch_norm_critic_is_refused_with_a_penalty_only(penalty: object) -> None:
+    with pytest.raises(ParameterError, match="norm='layer'"):  # every penalty paid per sample
+        image_trainer("digits", critic_norm="batch", **{**TINY_IMAGE_RUN, "regularizer": penalty})
     clipped = image_trainer(
         "digits", critic_norm="batch", **{**TINY_IMAGE_RUN, "regularizer": WeightClipping(0.01)}
     )
