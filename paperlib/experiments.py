@@ -53,6 +53,7 @@ def toy_trainer(
     depth: int = 4,
     eval_samples: int = 1000,
     fixed_generator_std: float | None = None,
+    generator: str = "mlp",
     device: torch.device | str = "cpu",
     **trainer_kwargs: Any,
 ) -> Trainer:
@@ -61,9 +62,12 @@ def toy_trainer(
     ReLU MLPs of ``depth`` layers and width ``width`` (official: 4 and 512) for both networks,
     2-D Gaussian noise, data from :class:`~paperlib.data.toy.ToySampler`. With
     ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
-    (WGAN-GP Figure 1a) and only the critic is trained. Every evaluation is the exact W1 between
-    ``eval_samples`` generated points (fixed noise) and as many held-out real points, recorded as
-    ``trainer.evals["w1"]``. Other keywords go to :class:`~paperlib.train.Trainer`.
+    (WGAN-GP Figure 1a) and only the critic is trained. ``generator="affine"`` replaces the
+    generator by one linear map ``z -> A z + b`` of the noise (six parameters: a generator small
+    enough to differentiate the divergence in each parameter by finite differences). Every
+    evaluation is the exact W1 between ``eval_samples`` generated points (fixed noise) and as many
+    held-out real points, recorded as ``trainer.evals["w1"]``. Other keywords go to
+    :class:`~paperlib.train.Trainer`.
     """
     seed_everything(seed)
     held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
@@ -73,11 +77,15 @@ def toy_trainer(
         with torch.no_grad():
             return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
 
-    if fixed_generator_std is None:
-        generator: nn.Module = toy_generator(depth, width)
-    else:
-        generator = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
+    check_choice("generator", generator, ("mlp", "affine"))
+    network: nn.Module
+    if fixed_generator_std is not None:
+        network = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
         trainer_kwargs["generator_steps"] = 0
+    elif generator == "affine":
+        network = nn.Linear(2, 2)
+    else:
+        network = toy_generator(depth, width)
     setup = dict(
         experiment="toy",
         dataset=dataset,
@@ -86,9 +94,9 @@ def toy_trainer(
         depth=depth,
         eval_samples=eval_samples,
         fixed_generator_std=fixed_generator_std,
-    )
+    ) | ({"generator": generator} if generator != "mlp" else {})  # older checkpoints name no generator
     return Trainer(
-        generator,
+        network,
         toy_critic(depth, width),
         ToySampler(dataset, seed, device),
         evaluate=evaluate,
