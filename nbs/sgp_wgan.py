@@ -864,8 +864,9 @@ if chosen.runs("dynamics"):
 # derivatives vanish. The anchored measure with $A = 3$ does not: its segments from the anchor to
 # the data cross $(2.5, 3]$. With the anchor at $A = 2.4$, inside the zero set, it does again. The
 # checks: with $A = 2.4$ the point is an equilibrium and the Jacobian is the tanh critic's to
-# rounding; with $A = 3$ the field is not zero there, so the point is no equilibrium of these
-# dynamics and Theorem 1 has nothing to say about it. Where do the dynamics go instead? We follow
+# rounding ($10^{-13}$: the two graphs add their terms in different orders); with $A = 3$ the
+# field is not zero there, so the point is no equilibrium of these dynamics and Theorem 1 has
+# nothing to say about it. Where do the dynamics go instead? We follow
 # the trajectory from the point to $t = 1000$ and report the penalty integral
 # $\E_\mu\|\nabla_x D\|^2$, the generator's largest displacement and how far $(w, b)$ moved.
 
@@ -887,7 +888,7 @@ if chosen.runs("dynamics"):
         penalty = [system.penalty_integral(torch.from_numpy(x[:P]), torch.from_numpy(x[P:])).detach().item() for x in path[[0, -1]]]
         shift, wb_moved = np.abs(path[:, -1]).max(), np.linalg.norm(path[-1, units:P] - path[0, units:P])
         if A < 2.5:  # the segments stay where the critic is zero: nothing changes
-            assert field < 1e-14 and np.abs(system.jacobian(equilibrium).numpy() - plain.jacobian(equilibrium).numpy()).max() < 1e-15
+            assert field < 1e-14 and np.abs(system.jacobian(equilibrium).numpy() - plain.jacobian(equilibrium).numpy()).max() < 1e-13
             assert shift < 1e-12 and penalty[0] < 1e-15
         else:  # they leave it: no equilibrium; the critic flattens the segments, the generator barely moves
             assert field > 1e-3 and penalty[-1] < 0.6 * penalty[0] and 1e-3 < shift < 1e-2

@@ -78,6 +78,11 @@ def toy_trainer(
             return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
 
     check_choice("generator", generator, ("mlp", "affine"))
+    if fixed_generator_std is not None and generator != "mlp":
+        raise ParameterError(
+            f"fixed_generator_std={fixed_generator_std} holds the generator at data plus noise; "
+            f"generator={generator!r} asks for a trained one: give one of the two"
+        )
     network: nn.Module
     if fixed_generator_std is not None:
         network = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)

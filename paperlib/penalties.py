@@ -55,6 +55,13 @@ MEASURES: dict[str, Measure] = {
 }
 
 
+def is_measure_object(measure: object) -> bool:
+    """Whether ``measure`` is a measure object a run can name in its checkpoint: a callable dataclass,
+    whose ``repr`` (what a checkpoint must match) is the same in every process. A plain function's
+    ``repr`` holds its address, so its runs could not resume."""
+    return is_dataclass(measure) and not isinstance(measure, type) and callable(measure)
+
+
 @dataclass(frozen=True)
 class AnchoredInterpolates:
     """The anchored measure mu_g,anc of the SGP mu-WGAN paper (Table 1): x^ = eps * A + (1 - eps) * x~,
@@ -181,9 +188,7 @@ class GradientPenalty:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weight", check_float("penalty weight", self.weight))
-        if isinstance(self.measure, str) or not is_dataclass(self.measure) or not callable(self.measure):
-            # a name, or a measure object whose repr (what a checkpoint must match) is the same in
-            # every process; a plain function's repr holds its address, so its runs could not resume
+        if isinstance(self.measure, str) or not is_measure_object(self.measure):
             check_choice("penalty measure", self.measure, MEASURES)
         check_choice("penalty form", self.form, FORMS)
 

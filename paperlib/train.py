@@ -19,7 +19,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from paperlib.atomic import keep_copy, write_bytes, write_text
 from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
 from paperlib.losses import OBJECTIVES
 from paperlib.optimizers import OptimizerSpec
-from paperlib.penalties import Measure, Regularizer
+from paperlib.penalties import Measure, Regularizer, is_measure_object
 
 
 class History:
@@ -252,8 +252,7 @@ class Trainer:
     ) -> None:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
-        if fake_points is not None and not (is_dataclass(fake_points) and callable(fake_points)):
-            # its repr is part of what a checkpoint must match, so it must not be a plain function's
+        if fake_points is not None and not is_measure_object(fake_points):
             raise ParameterError(
                 f"fake_points={fake_points!r} must be a measure object such as NearFake(0.01)"
             )

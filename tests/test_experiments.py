@@ -281,3 +281,14 @@ def test_critic_losses_refuse_sets_of_different_sizes() -> None:
     }
     with pytest.raises(ParameterError, match=r"equally large, got sizes \[3, 4\]"):
         critic_losses(trainer, {"a": images, "b": images[:3]}, seed=0)
+
+
+def test_an_affine_generator_is_six_parameters_and_excludes_a_fixed_one() -> None:
+    trainer = toy_trainer("8gaussians", seed=0, width=8, generator="affine")
+    assert sum(p.numel() for p in trainer.generator.parameters()) == 6
+    assert trainer.config()["setup"]["generator"] == "affine"
+    assert "generator" not in toy_trainer("8gaussians", seed=0, width=8).config()["setup"]  # old runs resume
+    with pytest.raises(ParameterError, match="fixed_generator_std=0.1 .* generator='affine'"):
+        toy_trainer("8gaussians", seed=0, fixed_generator_std=0.1, generator="affine")
+    with pytest.raises(ParameterError, match="generator"):
+        toy_trainer("8gaussians", seed=0, generator="conv")

@@ -249,3 +249,17 @@ def test_the_trainer_moves_both_losses_to_the_near_fake_points() -> None:
 def test_the_trainer_refuses_a_plain_function_as_fake_points() -> None:
     with pytest.raises(ParameterError, match="fake_points"):
         Trainer(toy_generator(), toy_critic(), ToySampler("8gaussians"), fake_points=lambda r, f: f)
+
+
+def test_outputs_computed_without_input_gradients_are_refused() -> None:
+    """Handed the critic's outputs, the gradient term needs them differentiable in the fake batch (what
+    the trainer arranges with gradient_at_fake); outputs from a batch without grad are refused."""
+    critic = _critic(2)
+    real, fake = _batches((2,))
+    with pytest.raises(ValueError, match="requires grad"):
+        FirstOrderPenalty().penalty(critic, real, fake, (critic(real), critic(fake)))
+    fake = fake.requires_grad_(True)
+    given = FirstOrderPenalty().penalty(critic, real, fake, (critic(real), critic(fake)))
+    assert given.item() == pytest.approx(
+        FirstOrderPenalty().penalty(critic, real, fake.detach()).item(), rel=1e-12
+    )
