@@ -78,6 +78,17 @@ def gradient_targets(
     weight and is :class:`FirstOrderPenalty`'s.
     """
     check_choice("gradient target", target, TARGETS)
+    with torch.autocast(real.device.type, enabled=False):  # under amp its matmul would be bfloat16
+        return _targets(*(_at_least_float32(t) for t in (real, fake, real_out, fake_out)), target)
+
+
+def _at_least_float32(t: torch.Tensor) -> torch.Tensor:
+    return t.to(torch.promote_types(t.dtype, torch.float32))
+
+
+def _targets(
+    real: torch.Tensor, fake: torch.Tensor, real_out: torch.Tensor, fake_out: torch.Tensor, target: str
+) -> torch.Tensor:
     x, y = real.flatten(start_dim=1), fake.flatten(start_dim=1)
     distance = torch.cdist(y, x, compute_mode="donot_use_mm_for_euclid_dist")  # [j, i] = ||x_i - x'_j||
     r = distance + TARGET_GUARD

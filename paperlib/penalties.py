@@ -147,7 +147,10 @@ class NearFake:
         check_choice("near-fake side", self.side, ("fake", "real"))
 
     def __call__(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-        u = torch.rand((fake.shape[0],) + (1,) * (fake.dim() - 1), device=fake.device, dtype=fake.dtype)
+        # at least float32: under amp a bfloat16 generator output would leave 1 - alpha four values
+        dtype = torch.promote_types(torch.promote_types(real.dtype, fake.dtype), torch.float32)
+        u = torch.rand((fake.shape[0],) + (1,) * (fake.dim() - 1), device=fake.device, dtype=dtype)
+        real, fake = real.to(dtype), fake.to(dtype)
         if self.side == "fake":
             alpha = self.eps * u
             return alpha * real + (1 - alpha) * fake

@@ -202,8 +202,9 @@ class Trainer:
     ``fake_points`` moves the generated side of both losses: a measure ``(real, fake) -> points``
     (e.g. :class:`paperlib.penalties.NearFake`, the First Order GAN's Q'_theta) whose points the
     critic's loss, its regularizer and the generator's loss see in place of the generator's samples;
-    each generator step then draws a real batch of its own to move them by (as the official FOGAN
-    code feeds one). Evaluations and sample grids still see the generator's own samples.
+    each generator step then draws real batches of its own to move them by (as the official FOGAN
+    code feeds one; ``generator_batch_multiple`` of them). Evaluations and sample grids still see
+    the generator's own samples.
 
     Full-scale options: ``lr_decay_steps`` decays both learning rates linearly to 0 over that many
     generator iterations (the WGAN-GP CIFAR-10 ResNet, appendix F: 100k); each generator step uses
@@ -318,7 +319,10 @@ class Trainer:
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """The critic's loss on a real and a generated batch (objective plus penalty), with the
         critic's outputs on both: ``(loss, D(real), D(fake))``. The outputs are cast to float32 before
-        the objective, so that under ``amp`` the loss and the W estimate are not bfloat16 numbers."""
+        the objective, so that under ``amp`` the loss and the W estimate are not bfloat16 numbers.
+        With a regularizer that needs ``gradient_at_fake``, ``fake`` is detached first (the critic
+        step's generated batch carries no graph anyway): the loss is then not differentiable with
+        respect to the generator."""
         if self.regularizer is not None and self.regularizer.gradient_at_fake:
             fake = fake.detach().requires_grad_(True)
         real_out, fake_out = self.critic(real).float(), self.critic(fake).float()
@@ -353,8 +357,9 @@ class Trainer:
         n = self.batch_size * self.generator_batch_multiple
         with self.autocast():
             fake = self.generator(self.noise(n))
-            if self.fake_points is not None:
-                fake = self.fake_points(self.data(n).to(self.device), fake)
+            if self.fake_points is not None:  # a real batch per generated one (samplers give batch_size)
+                real = torch.cat([self.data(self.batch_size) for _ in range(self.generator_batch_multiple)])
+                fake = self.fake_points(real.to(self.device), fake)
             loss = self.objective.generator(self.critic(fake).float())
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()

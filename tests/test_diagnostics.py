@@ -137,6 +137,9 @@ def test_the_descent_includes_the_penalty_and_the_moved_points() -> None:
     state = torch.get_rng_state()
     update, descent = update_and_descent(trainer, real, noise, seed=3)
     assert torch.equal(torch.get_rng_state(), state)  # the training streams are left as they were
+    before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
+    update_and_descent(trainer, real, noise)
+    assert all(torch.equal(before[k], v) for k, v in trainer.generator.state_dict().items())  # bitwise
     torch.manual_seed(3)
     fake = trainer.fake_points(real, trainer.generator(noise))
     loss, _, _ = trainer.critic_loss(real, fake)

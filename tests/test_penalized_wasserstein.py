@@ -3,6 +3,7 @@ and its perturbed points Q'_theta (paperlib.penalties.NearFake), against per-pai
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import pytest
@@ -263,3 +264,72 @@ def test_outputs_computed_without_input_gradients_are_refused() -> None:
     assert given.item() == pytest.approx(
         FirstOrderPenalty().penalty(critic, real, fake.detach()).item(), rel=1e-12
     )
+
+
+def test_under_bfloat16_the_points_and_targets_stay_float32() -> None:
+    """Under amp the generator hands over bfloat16 samples: Q'_theta's mixing weights and the gradient
+    target are still float32 (in bfloat16, 1 - alpha near 1 takes four values)."""
+    real, fake = _batches((2,), 4000)
+    points = NearFake(0.01)(real.float(), fake.bfloat16())
+    assert points.dtype == torch.float32
+    alpha = ((fake.bfloat16().float() - points) / (fake.bfloat16().float() - real.float()))[:, 0]
+    assert alpha.unique().numel() > 1000 and alpha.max() <= 0.01 + 1e-6
+    critic = _critic(2).float()
+    x, y = real.float(), fake.float()
+    out = critic(x).flatten(), critic(y).flatten()
+    plain = gradient_targets(x, y, *out)
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # the trainer hands over float32 outputs
+        under_amp = gradient_targets(x, y, *out)
+        autocast_matmul = (out[0][None] * torch.ones(4000, 1)) @ x  # what autocast would do to it
+    assert autocast_matmul.dtype == torch.bfloat16  # so the check below can tell
+    assert torch.equal(under_amp, plain)  # float32 throughout: the same operations in the same order
+
+
+class _StrictSampler:
+    """A data source that, like DatasetSampler, gives batches of one size only."""
+
+    def __init__(self, batch_size: int) -> None:
+        self.batch_size, self.sampler = batch_size, ToySampler("8gaussians", seed=0)
+
+    def __call__(self, n: int) -> torch.Tensor:
+        assert n == self.batch_size, n
+        return self.sampler(n)
+
+
+def _fogan_trainer(data: object = None, **kwargs: object) -> Trainer:
+    seed_everything(0)
+    return Trainer(
+        toy_generator(width=8), toy_critic(width=8), data or ToySampler("8gaussians", seed=0),
+        regularizer=FirstOrderPenalty(0.1, 1.0), fake_points=NearFake(0.01), n_critic=1, batch_size=16,
+        **kwargs,
+    )  # fmt: skip
+
+
+def test_both_losses_are_evaluated_at_the_moved_points() -> None:
+    """One critic step's loss is the critic loss at x' = Q'(real, G(z)), and one generator step's loss
+    is -E f(x'), computed by hand on a copy with the same random streams; at G(z) itself they differ."""
+    trainer = _fogan_trainer()
+    twin = copy.deepcopy(trainer)
+    torch.manual_seed(5)
+    loss_d = trainer.critic_step()["loss_d"]
+    torch.manual_seed(5)
+    real = twin.data(16)
+    with torch.no_grad():
+        fake = twin.generator(twin.noise(16))
+        moved = twin.fake_points(real, fake)
+    assert torch.equal(loss_d, twin.critic_loss(real, moved)[0].detach())  # the same operations in order
+    assert not torch.allclose(loss_d, twin.critic_loss(real, fake)[0].detach())
+    twin = copy.deepcopy(trainer)
+    torch.manual_seed(6)
+    loss_g = trainer.generator_step()
+    torch.manual_seed(6)
+    fake = twin.generator(twin.noise(16))
+    real = twin.data(16)
+    assert torch.equal(loss_g, -twin.critic(twin.fake_points(real, fake)).float().mean().detach())
+    assert not torch.allclose(loss_g, -twin.critic(fake).float().mean().detach())
+
+
+def test_a_generator_batch_multiple_draws_as_many_real_batches() -> None:
+    trainer = _fogan_trainer(_StrictSampler(16), generator_batch_multiple=3)
+    trainer.train(2)  # a sampler of one batch size serves the 48 generated samples of each generator step
+    assert trainer.step == 2
