@@ -138,7 +138,22 @@ SGP_PAPER_VALUES = {
     "cifar_dataset": "cifar10", "cifar_steps": 200_000, "resnet_steps": 200_000, "cifar_dim": 128,
     "resnet_dim": 128, "cifar_batch_size": 64, "cifar_eval_every": 10_000, "cifar_eval_samples": 50_000,
 }  # fmt: skip
-CHAPTER_PAPER_VALUES = {"wgan_gp": PAPER_VALUES, "sgp_wgan": SGP_PAPER_VALUES}
+# The FOGAN chapter's: section 7 of the paper and the official scripts (run_fogan.sh for both the
+# language model and the images; epochs turned into iterations on our training splits)
+FOGAN_PAPER_VALUES = {
+    "seed": 0, "device": "auto", "workers": 1, "out_dir": "runs", "data_root": "", "data_workers": 4,
+    "lr_scale": 1.0, "checkpoint_every": 10_000, "checkpoint_minutes": 10.0, "resume": True, "check": False,
+    "record": "auto",
+    "steps": 500_000, "text_seeds": 5, "text_dataset": "billion_word", "text_dim": 512, 
+    "text_eval_every": 2000,
+    "text_eval_samples": 6400, "text_max_lines": 10_000_000, "text_lam": 0.1, "text_mu": 1.0,
+    "alignment_steps": 1000, "alignment_seeds": 3,
+    "toy_seeds": 3, "toy_steps": 100_000, "width": 512, "toy_eval_samples": 1000,
+    "image_datasets": "celeba,lsun_bedroom,cifar10", "digits_steps": 100, "celeba_steps": 206_006,
+    "lsun_steps": 426_522, "cifar_steps": 390_625, "image_dim": 64, "image_lr_d": 1e-4, "image_lr_g": 1e-4,
+    "image_lam": 0.5, "image_mu": 1.0, "image_eval_every": 5000, "image_eval_samples": 50_000,
+}  # fmt: skip
+CHAPTER_PAPER_VALUES = {"wgan_gp": PAPER_VALUES, "sgp_wgan": SGP_PAPER_VALUES, "fogan": FOGAN_PAPER_VALUES}
 
 
 @pytest.mark.parametrize("chapter", CHAPTER_PAPER_VALUES)
@@ -496,6 +511,66 @@ def test_sgp_paper_scale_runs_every_group_and_records_every_result(
     assert table.count("not at the paper's settings") == 3 + 1 + 13 and "not yet run" not in table
 
 
+FOGAN_DRY_RUN = dict(
+    scale="paper",
+    experiments="toy,images,language",  # every group with a paper-scale path (the theory is the same)
+    record="yes",
+    device="cpu",
+    steps=2,
+    text_seeds=1,
+    text_dim=4,
+    text_eval_every=2,
+    text_eval_samples=20,
+    text_max_lines=100,
+    toy_seeds=1,
+    toy_steps=2,
+    width=4,
+    toy_eval_samples=10,
+    image_datasets="cifar10",  # the one paper data set with fake files
+    cifar_steps=2,
+    image_dim=4,
+    image_eval_every=2,
+    image_eval_samples=10,
+)
+
+
+def test_fogan_paper_scale_runs_every_group_and_records_every_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The FOGAN chapter's ``-p scale paper`` with tiny sizes on fake CIFAR-10 and One Billion Word
+    files and random TF-Inception weights: FOGAN and WGAN-GP on the toy data, CIFAR-10 (FID) and
+    the language model (the 4- and 6-gram JSDs of Table 2), each run checkpointed with the official
+    settings, and every result file, with the reproduction table reading them back."""
+    runs, out, result = _paper_dry_run("fogan", FOGAN_DRY_RUN, ("steps", [2, 500_000]), tmp_path, monkeypatch)
+    results = tmp_path / "results" / "fogan"
+    for ds in ("8gaussians", "25gaussians"):
+        assert set(result(f"toy-{ds}")["metrics"]) == {
+            f"{k}_{m}" for k in ("w1", "seconds_per_iteration") for m in ("fogan", "wgan-gp")
+        }
+        config = read_checkpoint(runs / f"toy-{ds}-fogan-seed0" / "checkpoint.pt")["config"]
+        assert (
+            "FirstOrderPenalty(lam=0.5, mu=1.0" in config["regularizer"]
+            and "NearFake" in config["fake_points"]
+        )
+    assert set(result("images-cifar10")["metrics"]) == {"fid_fogan", "fid_wgan-gp"}
+    config = read_checkpoint(runs / "images-cifar10-fogan-seed0" / "checkpoint.pt")["config"]
+    assert config["n_critic"] == 1 and config["batch_size"] == 64 and "image_code" in config["regularizer"]
+    assert not (runs / "images-cifar10-wgan-no-constraint-seed0").exists()  # the control is CPU scale only
+    metrics = result("language-billion_word")["metrics"]
+    assert {f"{k}_{m}" for k in ("jsd4", "jsd6", "jsd4_sd", "jsd6_sd") for m in ("fogan", "wgan-gp")} <= set(
+        metrics
+    )
+    run = runs / "language-billion_word-fogan-seed0"
+    config = read_checkpoint(run / "checkpoint.pt")["config"]
+    assert config["n_critic"] == 1 and "lam=0.1, mu=1.0, target='definition'" in config["regularizer"]
+    assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4,jsd5,jsd6"
+    assert len(list(results.glob("*.json"))) == 2 + 1 + 1  # nothing else, nothing missing
+    # the reproduction table reads every result back: 2 toy rows, CIFAR-10, the two JSDs, the wall clock
+    table = _reproduction_table(out, "Table 2, CIFAR-10")
+    assert table.count("not at the paper's settings") == 2 + 1 + 2 + 1
+    assert table.count("not yet run") == 2  # CelebA and LSUN: not run here
+
+
 def _reproduction_table(notebook: Path, marker: str) -> str:
     """The executed ``notebook``'s Markdown output that contains ``marker``."""
     return next(
@@ -570,6 +645,23 @@ KILL_RESUME = {
         [0, 3, 6, 9, 12],  # eval_every 12 // 4
         ("dynamics", "mnist", "cifar"),
         "results not recorded (record='auto'): seeds, steps_8gaussians, steps_25gaussians, steps_swissroll",
+    ),
+    "fogan": KillResume(
+        "fogan",
+        dict(
+            scale="paper",
+            experiments="toy",
+            device="cpu",
+            toy_seeds=1,
+            toy_steps=12,
+            width=4,
+            toy_eval_samples=20,
+            checkpoint_every=4,
+        ),
+        {f"toy-{ds}-{m}-seed0": 12 for ds in ("8gaussians", "25gaussians") for m in ("fogan", "wgan-gp")},
+        [0, 3, 6, 9, 12],  # eval_every 12 // 4
+        ("theory", "images", "language"),
+        "results not recorded (record='auto'): toy_seeds, toy_steps, width, toy_eval_samples",
     ),
 }
 
@@ -658,6 +750,7 @@ def test_the_short_commands_are_shown(page: str) -> None:
     chapters = {
         "wgan_gp": ("toy", "images", "archs", "resnet", "text", "overfit"),
         "sgp_wgan": ("dynamics", "toy", "mnist", "cifar"),
+        "fogan": ("theory", "toy", "images", "language"),
     }
     for chapter, groups in chapters.items():
         for group in groups:

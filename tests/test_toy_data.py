@@ -12,6 +12,8 @@ from sklearn.datasets import make_swiss_roll
 from paperlib.config import ParameterError
 from paperlib.data.toy import (
     DATASETS,
+    DIRAC_POINT,
+    DISTRIBUTIONS,
     DataPlusNoise,
     ToyDataset,
     ToySampler,
@@ -196,3 +198,14 @@ def test_data_plus_noise_std_scales_noise() -> None:
     a = DataPlusNoise(ToySampler("swissroll", seed=3), std=0.5)(z)
     data = ToySampler("swissroll", seed=3)(64)
     torch.testing.assert_close(a, data + 0.5 * z)
+
+
+def test_the_point_mass_is_one_point_and_not_a_data_set() -> None:
+    """``dirac`` (the First Order GAN chapter's point mass) draws its one point, from a sampler
+    like the others, and is not among the WGAN-GP toy code's data sets that chapters loop over."""
+    points = ToySampler("dirac", seed=3)(5)
+    assert points.dtype == torch.float32 and points.shape == (5, 2)
+    assert (points == torch.tensor(DIRAC_POINT)).all()
+    assert "dirac" in DISTRIBUTIONS and "dirac" not in DATASETS
+    with pytest.raises(ParameterError, match="dataset"):
+        mixture_centers("dirac")

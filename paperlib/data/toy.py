@@ -7,6 +7,10 @@
   draw fresh points from the same distribution.)
 * ``swissroll``: scikit-learn's ``make_swiss_roll(noise=0.25)``, columns 0 and 2, divided by 7.5.
 
+One more distribution is not a data set of that code: ``dirac``, the point mass at (1.5, 1.5). With a
+single real point the optimal critic of the penalized Wasserstein divergences is a cone around it,
+which meets the equality condition of Theorem 2 of the First Order GAN paper.
+
 Samplers own a ``numpy.random.RandomState`` whose state is saved with every checkpoint, so a
 resumed run sees the same data stream as an uninterrupted one.
 """
@@ -22,6 +26,8 @@ from torch import nn
 from paperlib.config import check_choice, check_int
 
 DATASETS = ("8gaussians", "25gaussians", "swissroll")
+DISTRIBUTIONS = (*DATASETS, "dirac")  # what a sampler draws from: the data sets and the point mass
+DIRAC_POINT = (1.5, 1.5)
 
 _SCALE = {"8gaussians": 1.414, "25gaussians": 2.828, "swissroll": 7.5}
 _STD = {"8gaussians": 0.02, "25gaussians": 0.05}
@@ -46,9 +52,12 @@ def mixture_std(name: str) -> float:
 
 
 def sample_toy(name: str, n: int, rng: np.random.RandomState) -> np.ndarray:
-    """Draw ``n`` points of toy distribution ``name`` as a float32 array of shape (n, 2)."""
-    check_choice("dataset", name, DATASETS)
+    """Draw ``n`` points of toy distribution ``name`` (one of ``DISTRIBUTIONS``) as a float32 array of
+    shape (n, 2)."""
+    check_choice("dataset", name, DISTRIBUTIONS)
     check_int("n", n, 1)
+    if name == "dirac":
+        return np.tile(np.asarray(DIRAC_POINT, dtype=np.float32), (n, 1))
     if name == "swissroll":
         from sklearn.datasets import make_swiss_roll  # scikit-learn takes 0.7 s to import: only here
 
@@ -64,7 +73,7 @@ class ToySampler:
     """An infinite stream of batches of a toy distribution: ``sampler(n)`` returns an (n, 2) tensor."""
 
     def __init__(self, name: str, seed: int = 0, device: torch.device | str = "cpu") -> None:
-        self.name = check_choice("dataset", name, DATASETS)
+        self.name = check_choice("dataset", name, DISTRIBUTIONS)
         self.rng = np.random.RandomState(check_int("seed", seed))
         self.device = torch.device(device)
 
