@@ -50,6 +50,7 @@ from paperlib.penalties import GradientPenalty
 from paperlib.train import History, Trainer
 
 HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
+TOY_GENERATORS = ("mlp", "affine", "line")
 
 
 def toy_trainer(
@@ -71,20 +72,26 @@ def toy_trainer(
     ``fixed_generator_std`` the generator is held at real data plus Gaussian noise of that std
     (WGAN-GP Figure 1a) and only the critic is trained. ``generator="affine"`` replaces the
     generator by one linear map ``z -> A z + b`` of the noise (six parameters: a generator small
-    enough to differentiate the divergence in each parameter by finite differences). Every
+    enough to differentiate the divergence in each parameter by finite differences);
+    ``generator="line"`` by ``z -> a z + b`` of one-dimensional noise (four parameters), whose
+    samples lie on a line: a measure-zero support, as the First Order GAN paper's generated
+    submanifolds, on which a critic's values do not fix its gradient across the line. Every
     evaluation is the exact W1 between ``eval_samples`` generated points (fixed noise) and as many
     held-out real points, recorded as ``trainer.evals["w1"]``. Other keywords go to
     :class:`~paperlib.train.Trainer`.
     """
+    check_choice("generator", generator, TOY_GENERATORS)
+    noise_dim = 1 if generator == "line" else 2
     seed_everything(seed)
     held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
-    fixed_noise = torch.randn(eval_samples, 2, generator=torch.Generator().manual_seed(seed)).to(device)
+    fixed_noise = torch.randn(eval_samples, noise_dim, generator=torch.Generator().manual_seed(seed)).to(
+        device
+    )
 
     def evaluate(trainer: Trainer) -> dict[str, float]:
         with torch.no_grad():
             return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
 
-    check_choice("generator", generator, ("mlp", "affine"))
     if fixed_generator_std is not None and generator != "mlp":
         raise ParameterError(
             f"fixed_generator_std={fixed_generator_std} holds the generator at data plus noise; "
@@ -94,8 +101,8 @@ def toy_trainer(
     if fixed_generator_std is not None:
         network = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
         trainer_kwargs["generator_steps"] = 0
-    elif generator == "affine":
-        network = nn.Linear(2, 2)
+    elif generator != "mlp":
+        network = nn.Linear(noise_dim, 2)
     else:
         network = toy_generator(depth, width)
     setup = dict(
@@ -111,6 +118,7 @@ def toy_trainer(
         network,
         toy_critic(depth, width),
         ToySampler(dataset, seed, device),
+        noise_shape=(noise_dim,),
         evaluate=evaluate,
         device=device,
         setup=setup,
@@ -178,11 +186,18 @@ def divergence_between_points(
 
 
 def update_alignment(
-    dataset: str, critic_steps: int, *, seed: int, probe_samples: int = 512, **kwargs: Any
+    dataset: str,
+    critic_steps: int,
+    *,
+    seed: int,
+    generator: str = "affine",
+    probe_samples: int = 512,
+    **kwargs: Any,
 ) -> dict[str, float]:
     """Eq. 4-5 of the First Order GAN paper, measured: the generator's update direction against the
     steepest descent of the divergence (:func:`~paperlib.diagnostics.update_and_descent`) for the
-    affine generator of :func:`toy_trainer` held fixed at its initialisation (seed ``seed``), at the
+    ``generator`` of :func:`toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
+    initialisation (seed ``seed``), at the
     untrained critic and after ``critic_steps`` critic steps against it. Both on one probe:
     ``probe_samples`` held-out real points and as many noise vectors. Returns the cosine of the two
     directions and the ratio of their norms ``|descent| / |update|`` (``1 + gamma`` of eq. 5 when
@@ -191,9 +206,11 @@ def update_alignment(
     fake_points, optimizer, ...); it is built with ``generator_steps=0``.
     """
     check_int("critic_steps", critic_steps, 1)
-    trainer = toy_trainer(dataset, seed=seed, generator="affine", generator_steps=0, **kwargs)
+    check_choice("generator", generator, TOY_GENERATORS[1:])
+    trainer = toy_trainer(dataset, seed=seed, generator=generator, generator_steps=0, **kwargs)
     real = ToySampler(dataset, HELD_OUT_SEED)(probe_samples).to(trainer.device)
-    noise = torch.randn(probe_samples, 2, generator=torch.Generator().manual_seed(seed)).to(trainer.device)
+    noise = torch.randn(probe_samples, *trainer.noise_shape, generator=torch.Generator().manual_seed(seed))
+    noise = noise.to(trainer.device)
 
     def measured(prefix: str) -> dict[str, float]:
         update, descent = update_and_descent(trainer, real, noise)
@@ -497,7 +514,8 @@ def text_trainer(
 ) -> Trainer:
     """The language GAN of WGAN-GP section 5.5 (official ``gan_language.py``), seeded by ``seed``.
 
-    :class:`~paperlib.nets.text.TextGenerator` (``batch_norm`` as in FOGAN section 7.2) and
+    :class:`~paperlib.nets.text.TextGenerator` (``batch_norm``: the official FOGAN generator of section
+    7.2, evaluated with its moving averages as that code samples) and
     :class:`~paperlib.nets.text.TextCritic` of width ``dim`` (official: 512) on the lines of
     :func:`~paperlib.data.text.text_corpus` ``dataset`` (``seq_len`` characters, at most
     ``max_lines`` lines, shuffled by ``seed``), one-hot batches of ``batch_size`` (official: 64),
@@ -513,8 +531,12 @@ def text_trainer(
     reference = NgramReference(corpus.indices, corpus.vocab_size, jsd_orders)
 
     def evaluate(trainer: Trainer) -> dict[str, float]:
-        with torch.no_grad():
-            distributions = [trainer.generator(z.to(trainer.device)) for z in noise.split(640)]
+        trainer.generator.train(not batch_norm)  # the official FOGAN code samples with the moving averages
+        try:
+            with torch.no_grad():
+                distributions = [trainer.generator(z.to(trainer.device)) for z in noise.split(640)]
+        finally:
+            trainer.generator.train()
         for batch in distributions:  # argmax would turn NaN into a character: refuse it instead
             check_finite("generated character distributions", batch)
         return reference.jsds(torch.cat([batch.argmax(-1).cpu() for batch in distributions]))

@@ -144,7 +144,7 @@ FOGAN_PAPER_VALUES = {
     "seed": 0, "device": "auto", "workers": 1, "out_dir": "runs", "data_root": "", "data_workers": 4,
     "lr_scale": 1.0, "checkpoint_every": 10_000, "checkpoint_minutes": 10.0, "resume": True, "check": False,
     "record": "auto",
-    "steps": 500_000, "text_seeds": 5, "text_dataset": "billion_word", "text_dim": 512, 
+    "steps": 500_000, "text_seeds": 5, "text_dataset": "billion_word", "text_dim": 512,
     "text_eval_every": 2000,
     "text_eval_samples": 6400, "text_max_lines": 10_000_000, "text_lam": 0.1, "text_mu": 1.0,
     "alignment_steps": 1000, "alignment_seeds": 3,

@@ -152,12 +152,28 @@ def test_jsd_of_6400_samples_and_6_grams_is_fast() -> None:
         (np.array([[0, 1]]), 3, 2, "n=3"),
         (np.array([[0, 5]]), 1, 3, "0..2"),
         (np.array([0, 1]), 1, 2, "shape"),
-        (np.zeros((1, 2), dtype=int), 2, 2**40, "64-bit"),
+        (np.zeros((1, 3), dtype=int), 3, 2**40, "two 64-bit"),
     ],
 )
 def test_ngram_codes_refuse_bad_input(lines: np.ndarray, n: int, vocab: int, phrase: str) -> None:
     with pytest.raises(ParameterError, match=phrase):
         ngram_codes(lines, n, vocab)
+
+
+def test_6_grams_of_a_2048_character_vocabulary_are_counted_exactly() -> None:
+    """2048**6 overflows one 64-bit code (One Billion Word keeps up to 2,048 characters): the
+    n-grams become pairs of codes, and the JSD still equals the official dictionary computation.
+    The characters are drawn from the top of the vocabulary, where one code would wrap around."""
+    rng = np.random.RandomState(5)
+    samples, reference = 2040 + rng.randint(8, size=(30, 10)), 2040 + rng.randint(8, size=(60, 10))
+    reference[:, :7] = samples[0, :7]  # shared 6-grams
+    assert ngram_codes(samples, 6, 2048).dtype.names == ("high", "low")
+    assert ngram_codes(samples, 5, 2048).dtype == np.int64  # one code wherever it fits
+    tuples = [[tuple(row) for row in x.tolist()] for x in (samples, reference)]
+    expected = official_jsd(*tuples, 6)
+    assert 0.05 < expected < 0.95  # neither identical nor disjoint: the lookup is exercised
+    assert math.isclose(ngram_jsd(samples, reference, 6, 2048), expected, rel_tol=1e-9)
+    assert math.isclose(NgramReference(reference, 2048, [6]).jsds(samples)["jsd6"], expected, rel_tol=1e-9)
 
 
 # ---------------------------------------------------------------- corpora
@@ -309,3 +325,39 @@ def test_text_run_resumes_exactly(tmp_path: Path) -> None:
     for a, b in zip(straight.generator.parameters(), resumed.generator.parameters(), strict=True):
         assert torch.equal(a, b)
     assert straight.evals.columns == resumed.evals.columns | {"wall": straight.evals.columns["wall"]}
+
+
+def test_the_batch_norm_generator_is_the_official_fogan_one() -> None:
+    """gan_language_JSD.py with --batch_norm_g: 13 batch norms (noise, linear output, two per block),
+    none with a trained scale or shift, each block's after its convolutions; on a (n, dim, seq_len)
+    map the statistics are per position, over the batch and the channels (TensorFlow's last axis)."""
+    generator = TextGenerator(30, dim=6, seq_len=8, batch_norm=True)
+    norms = [m for m in generator.modules() if isinstance(m, torch.nn.BatchNorm1d)]
+    assert len(norms) == 12 and not any(m.affine for m in norms)
+    plain = TextGenerator(30, dim=6, seq_len=8)
+    assert sum(p.numel() for p in generator.parameters()) == sum(p.numel() for p in plain.parameters())
+    assert [type(m).__name__ for m in generator.blocks[0].residual] == [
+        "ReLU", "Conv1d", "PositionNorm", "ReLU", "Conv1d", "PositionNorm"
+    ]  # fmt: skip
+    norm = generator.blocks[0].residual[2]
+    out = norm(torch.randn(16, 6, 8) * 3 + torch.arange(8.0))
+    torch.testing.assert_close(out.mean(dim=(0, 1)), torch.zeros(8), atol=1e-5, rtol=0)
+    torch.testing.assert_close(out.var(dim=(0, 1), unbiased=False), torch.ones(8), atol=1e-3, rtol=0)
+
+
+def test_a_batch_norm_language_run_is_evaluated_with_the_moving_averages() -> None:
+    """As the official FOGAN code samples (train=False): the recorded JSDs are those of the generator
+    in eval mode, whatever the batch, and training resumes in training mode."""
+    trainer = text_trainer(seed=0, dim=4, batch_norm=True, eval_samples=20, jsd_orders=(1,), n_critic=1)
+    trainer.train(3)
+    assert trainer.generator.training
+    trainer.generator.eval()
+    with torch.no_grad():
+        lines = trainer.generator(torch.randn(20, 128, generator=torch.Generator().manual_seed(0))).argmax(-1)
+    trainer.generator.train()
+    assert (
+        trainer.evaluate(trainer)["jsd1"]
+        == NgramReference(
+            text_corpus("sentences", seed=0).indices, text_corpus("sentences", seed=0).vocab_size, (1,)
+        ).jsds(lines)["jsd1"]
+    )

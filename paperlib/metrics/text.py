@@ -9,9 +9,9 @@ included, never across lines), turns the counts into frequencies ``p`` and ``q``
 
 in bits, so between 0 (same frequencies) and 1 (no n-gram in common). Here the lines are integer
 arrays ``(lines, length)`` of character indices; an n-gram becomes one integer (base
-``vocab_size``), so the counting is a single ``numpy.unique`` per set instead of a Python loop,
-fast enough for 6,400 samples and 6-grams. A run counts its reference lines once
-(:class:`NgramReference`) and only the samples at each evaluation.
+``vocab_size``; two where one would overflow 64 bits), so the counting is a single
+``numpy.unique`` per set instead of a Python loop, fast enough for 6,400 samples and 6-grams. A run
+counts its reference lines once (:class:`NgramReference`) and only the samples at each evaluation.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import torch
 from paperlib.config import ParameterError, check_int
 
 ArrayLike = np.ndarray | torch.Tensor
+PAIR_CODE = np.dtype([("high", np.int64), ("low", np.int64)])  # an n-gram too long for one int64 code
 
 
 def ngram_codes(lines: ArrayLike, n: int, vocab_size: int) -> np.ndarray:
@@ -36,16 +37,29 @@ def ngram_codes(lines: ArrayLike, n: int, vocab_size: int) -> np.ndarray:
     check_int("vocab_size", vocab_size, 1)
     if n > lines.shape[1]:
         raise ParameterError(f"n={n} must be at most the line length {lines.shape[1]}")
-    if vocab_size**n >= 2**63:
-        raise ParameterError(f"vocab_size={vocab_size} ** n={n} does not fit the 64-bit n-gram codes")
     if lines.size and (lines.min() < 0 or lines.max() >= vocab_size):
         raise ParameterError(f"indices must lie in 0..{vocab_size - 1}")
     span = lines.shape[1] - n + 1  # n-grams per line
-    codes = np.zeros((lines.shape[0], span), dtype=np.int64)
-    for k in range(n):  # Horner's scheme in base vocab_size: one (N, span) array, no (N, span, n) copy
-        codes *= vocab_size
-        codes += lines[:, k : k + span]
-    return codes.ravel()
+
+    def code(first: int, length: int) -> np.ndarray:
+        """The characters ``first .. first + length - 1`` of every n-gram as one integer."""
+        codes = np.zeros((lines.shape[0], span), dtype=np.int64)
+        for k in range(first, first + length):  # Horner's scheme: one (N, span) array, no (N, span, n) copy
+            codes *= vocab_size
+            codes += lines[:, k : k + span]
+        return codes.ravel()
+
+    if vocab_size**n < 2**63:
+        return code(0, n)
+    # A vocabulary above 1,448 characters overflows 64 bits at n = 6 (One Billion Word keeps up to
+    # 2,048): two integers then, ordered as a pair, which np.unique and np.searchsorted sort like one
+    # number (about 30 times slower, and needed only where the single code cannot hold the n-gram).
+    head = n // 2
+    if vocab_size ** (n - head) >= 2**63:
+        raise ParameterError(f"vocab_size={vocab_size} ** n={n} does not fit two 64-bit n-gram codes")
+    pairs = np.empty(lines.shape[0] * span, dtype=PAIR_CODE)
+    pairs["high"], pairs["low"] = code(0, head), code(head, n - head)
+    return pairs
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,14 @@ the flattened ``(dim, seq_len)`` map. Weights start as the official ``tflib`` la
 (:func:`~paperlib.nets.layers.tflib_init_`): He's in every convolution, Glorot's in the linear
 layers, zero biases.
 
-``batch_norm=True`` puts a batch norm before each ReLU of the generator's blocks; FOGAN (section 7.2)
-reports batch norm in its language generator but not where, so this placement is our choice.
+``batch_norm=True`` is the generator of the official FOGAN language code (``gan_language_JSD.py`` with
+``--batch_norm_g``; FOGAN section 7.2 uses it for both methods): a batch norm on the noise, one on
+the linear layer's output, and one after each convolution of the blocks, ``x + 0.3 *
+bn(conv(relu(bn(conv(relu(x))))))``. Each is TensorFlow's ``batch_norm`` as that code calls it:
+statistics over every axis but the last (on a ``(n, dim, seq_len)`` map: over the batch and the
+channels, for each position), no scale, a shift that is created but never trained (it is not among
+the parameters the optimiser updates, so it stays 0: ``affine=False`` here), moving averages with
+decay 0.9 (PyTorch's momentum 0.1) that the official code samples with.
 """
 
 from __future__ import annotations
@@ -27,15 +33,29 @@ BLOCKS = 5
 RESIDUAL_SCALE = 0.3
 
 
-class ResidualBlock1d(nn.Module):
-    """``x + 0.3 * conv5(relu(conv5(relu(x))))``, optionally with a batch norm before each ReLU."""
+class PositionNorm(nn.Module):
+    """The official code's batch norm of a ``(n, dim, seq_len)`` map: TensorFlow normalises over every
+    axis but the last, so each of the ``seq_len`` positions has its statistics over the batch and the
+    channels; no scale and no (trained) shift."""
 
-    def __init__(self, dim: int, batch_norm: bool = False) -> None:
+    def __init__(self, seq_len: int) -> None:
+        super().__init__()
+        self.norm = nn.BatchNorm1d(seq_len, affine=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.norm(x.transpose(1, 2)).transpose(1, 2)
+
+
+class ResidualBlock1d(nn.Module):
+    """``x + 0.3 * conv5(relu(conv5(relu(x))))``; with ``seq_len`` given (batch norm, the official FOGAN
+    generator), a :class:`PositionNorm` after each convolution."""
+
+    def __init__(self, dim: int, seq_len: int | None = None) -> None:
         super().__init__()
         layers: list[nn.Module] = []
         for _ in range(2):
-            layers += [nn.BatchNorm1d(dim)] if batch_norm else []
             layers += [nn.ReLU(), nn.Conv1d(dim, dim, 5, padding=2)]
+            layers += [PositionNorm(seq_len)] if seq_len is not None else []
         self.residual = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -63,9 +83,15 @@ class TextGenerator(nn.Module):
         _check(vocab_size, dim, seq_len)
         check_int("noise_dim", noise_dim, 1)
         self.noise_dim = noise_dim
-        self.project = nn.Sequential(nn.Linear(noise_dim, dim * seq_len), nn.Unflatten(1, (dim, seq_len)))
+        norms = check_bool("batch_norm", batch_norm)
+        self.project = nn.Sequential(
+            *([nn.BatchNorm1d(noise_dim, affine=False)] if norms else []),
+            nn.Linear(noise_dim, dim * seq_len),
+            *([nn.BatchNorm1d(dim * seq_len, affine=False)] if norms else []),
+            nn.Unflatten(1, (dim, seq_len)),
+        )
         self.blocks = nn.Sequential(
-            *(ResidualBlock1d(dim, check_bool("batch_norm", batch_norm)) for _ in range(BLOCKS))
+            *(ResidualBlock1d(dim, seq_len if norms else None) for _ in range(BLOCKS))
         )
         self.head = nn.Conv1d(dim, vocab_size, 1)
         tflib_init_(self)
