@@ -560,7 +560,7 @@ def test_fogan_paper_scale_runs_every_group_and_records_every_result(
     assert {f"{k}_{m}" for k in ("jsd4", "jsd6", "jsd4_sd", "jsd6_sd") for m in ("fogan", "wgan-gp")} <= set(
         metrics
     )
-    run = runs / "language-billion_word-fogan-seed0"
+    run = runs / "language-billion-word-fogan-seed0"  # slug of the run name
     config = read_checkpoint(run / "checkpoint.pt")["config"]
     assert config["n_critic"] == 1 and "lam=0.1, mu=1.0, target='definition'" in config["regularizer"]
     assert (run / "metrics.csv").read_text().splitlines()[0] == "step,wall,jsd1,jsd2,jsd3,jsd4,jsd5,jsd6"
@@ -569,6 +569,27 @@ def test_fogan_paper_scale_runs_every_group_and_records_every_result(
     table = _reproduction_table(out, "Table 2, CIFAR-10")
     assert table.count("not at the paper's settings") == 2 + 1 + 2 + 1
     assert table.count("not yet run") == 2  # CelebA and LSUN: not run here
+
+
+def test_the_fogan_launch_command_with_few_steps_runs_at_cpu_scale(tmp_path: Path) -> None:
+    """``papermill nbs/fogan.ipynb out.ipynb -p steps 4`` (here with the language group only, the one
+    ``steps`` sets): the CPU-scale language model trains 4 iterations, the chapter says which scale
+    it ran and how to get the paper's, and the asserts measured at 200 iterations are not applied."""
+    out = tmp_path / "out.ipynb"
+    command = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / "fogan.ipynb"), str(out)]
+    options = ["-p", "steps", "4", "-p", "experiments", "language", "-p", "out_dir", str(tmp_path / "runs")]
+    done = subprocess.run([*command, *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = "".join(
+        "".join(o.get("text", [])) for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])
+    )
+    assert "scale: cpu;" in printed and "the language model: 4 generator iterations, width 16" in printed
+    assert (
+        "the paper's experiment (One Billion Word, width 512, 500,000 iterations, five runs): -p scale paper"
+        in printed
+    )
+    assert "FOGAN jsd4 per run: 1.000 " in printed  # iteration 0, then the run's end
+    assert "skipped: experiment group theory not selected" in printed
 
 
 def _reproduction_table(notebook: Path, marker: str) -> str:
