@@ -164,7 +164,7 @@ print(
 # | FOGAN | $\tau_F$: $\lambda$ · Lipschitz term + $\mu$ · gradient term (Definition 6) | $Q'_\theta$: $x' = \tilde x - \alpha(\tilde x - x)$, $\alpha \sim U[0, 0.01]$ |
 # | PWGAN | $\tau_P$: $\lambda$ · Lipschitz term (Definition 5) | the same |
 # | WGAN-GP | $\lambda\,\E(\|\nabla f(\hat x)\| - 1)^2$ at random interpolates | $\tilde x = G_\theta(z)$ |
-# | WGAN (no constraint) | none (a negative control) | $\tilde x = G_\theta(z)$ |
+# | WGAN (no constraint) | none (for comparison, on digits only) | $\tilde x = G_\theta(z)$ |
 #
 # `pl.FirstOrderPenalty(lam, mu, target)` is $\tau_F$'s penalty, `pl.LipschitzPenalty(lam)`
 # $\tau_P$'s and `pl.NearFake(0.01)` draws $Q'_\theta$; the trainer's `fake_points` option puts both
@@ -230,7 +230,7 @@ toy_jobs = {
 }
 # Section 7: DCGANs (noise 100, as DCGAN_FID_batched). FOGAN with its official image settings
 # (one critic step, Adam beta (0.5, 0.999)); WGAN-GP with gan_cifar.py's (lambda 10, 5 critic steps,
-# Adam 1e-4, beta (0.5, 0.9)); the unconstrained WGAN with FOGAN's schedule, as the negative control
+# Adam 1e-4, beta (0.5, 0.9)); the unconstrained WGAN with FOGAN's schedule, for comparison
 IMAGE_STEPS = {"digits": digits_steps, "celeba": celeba_steps, "lsun_bedroom": lsun_steps}
 IMAGE_METHODS = {
     "FOGAN": dict(
@@ -549,7 +549,9 @@ else:
 # point with one slope, with critic (b) the red slope is twice the true one.
 # ```
 #
-# The table's numbers are exact to rounding (asserted to $10^{-12}$ in float64): both critics have
+# The table's numbers are exact to rounding (asserted in float64: values, slopes and derivatives to
+# $10^{-12}$; the gradient terms to $10^{-10}$ and $10^{-5}$, because the official guard adds
+# $10^{-6}$ to each distance of the target, which makes it $1 - 4 \cdot 10^{-6}$): both critics have
 # $\tau_P = 0.25$ and envelope derivative $\tfrac12$; the update rule gives $\tfrac12$ with critic
 # (a) and 1 with critic (b), whose slope misses $\tau_F$'s target by 1.
 #
@@ -609,8 +611,8 @@ else:
 #
 # The methods are FOGAN ($\lambda = 0.5$, $\mu = 1$, on $\mathbb Q'_\theta$), WGAN-GP
 # ($\lambda = 0.1$) and PWGAN ($\tau_P$ alone, $\lambda = 0.5$, on $\mathbb Q'_\theta$: FOGAN
-# without its gradient term). The negative control of each is its untrained critic, measured on
-# the same probe before training.
+# without its gradient term). Each is also measured with its untrained critic, on the same probe
+# before training: the negative control.
 
 # %% tags=["hide-input"]
 if chosen.runs("theory"):
@@ -764,8 +766,8 @@ else:
 # **At CPU scale the data are not CelebA** but scikit-learn's 8 × 8 digits upsampled to 32 × 32,
 # the networks are 8 channels wide, each run lasts 100 iterations with the learning rates times
 # `lr_scale` = 10, and quality is the digits classifier's Fréchet distance of the WGAN-GP chapter
-# (the formula of FID, *not* FID). We add the unconstrained WGAN with FOGAN's schedule as the
-# negative control.
+# (the formula of FID, *not* FID). We add the unconstrained WGAN with FOGAN's schedule, to see
+# what the penalty adds at this length.
 
 # %% tags=["hide-input"]
 def image_metric(data: str) -> str:
