@@ -7,7 +7,6 @@ geometrically with depth, with a gradient penalty it stays in a band.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +17,7 @@ from torch import nn
 from paperlib.config import ParameterError, check_choice
 from paperlib.losses import OBJECTIVES
 from paperlib.metrics.toy import optimal_pairs
-from paperlib.train import History, Trainer
+from paperlib.train import History
 
 
 def layer_gradient_norms(
@@ -116,57 +115,3 @@ def relative_change(values: Sequence[float] | np.ndarray, fraction: float = 0.2)
         raise ValueError(f"fraction={fraction!r} must be in (0, 0.5] and leave at least one value per part")
     last, before = values[-q:].mean(), values[-2 * q : -q].mean()
     return float(abs(last - before) / abs(last))
-
-
-def update_and_descent(
-    trainer: Trainer, real: torch.Tensor, noise: torch.Tensor, h: float = 2.5e-3, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """The generator's update direction and the steepest-descent direction of the divergence at the
-    trainer's current critic f (First Order GAN paper, section 4, eq. 4), over every generator
-    parameter, flattened.
-
-    * ``update``: the direction the trainer's generator step moves theta, ``-grad_theta`` of its
-      generator loss, ``grad_theta E[f(x')]`` for the Wasserstein objective, with ``x' = G_theta(z)``
-      moved by the trainer's ``fake_points`` (FOGAN's Q'_theta) where it has them (autograd).
-    * ``descent``: ``-grad_theta tau(P || Q_theta; f)`` with f held fixed, ``tau(.; f)`` the critic's
-      gain (minus the trainer's critic loss: objective and regularizer) on ``real`` and the
-      generated points. For an optimal critic f* this is ``-grad_theta tau(P || Q_theta)`` itself
-      (eq. 4, by the envelope theorem). Central finite differences of step ``h`` in each parameter.
-
-    Both use the batch ``real``, the noise ``noise`` and, by seeding torch with ``seed`` before each
-    evaluation, the same random draws (interpolates, Q'_theta). Nothing of the run changes: the
-    RNG states (CPU and the trainer's device) and the generator's parameters and buffers are put
-    back exactly as they were. The networks stay in float32, as they train. On the toy problem
-    (parameters and losses of order one, 512 samples) the error against autograd fell with ``h``
-    down to 2e-5 at the default 2.5e-3, so truncation, not float32 rounding, still dominates there.
-    """
-    params = [p for p in trainer.generator.parameters() if p.requires_grad]
-    saved = copy.deepcopy(trainer.generator.state_dict())
-    devices = [trainer.device] if trainer.device.type == "cuda" else []
-
-    def generated() -> torch.Tensor:
-        torch.manual_seed(seed)
-        fake = trainer.generator(noise)
-        return fake if trainer.fake_points is None else trainer.fake_points(real, fake)
-
-    def gain() -> float:
-        loss, _, _ = trainer.critic_loss(real, generated())
-        return -loss.item()
-
-    with torch.random.fork_rng(devices=devices):
-        try:
-            loss_g = trainer.objective.generator(trainer.critic(generated()).float())
-            update = -torch.cat([g.flatten() for g in torch.autograd.grad(loss_g, params)])
-            descent = []
-            for p in params:
-                for index in np.ndindex(*p.shape):
-                    original = p.data[index].clone()
-                    p.data[index] = original + h
-                    up = gain()
-                    p.data[index] = original - h
-                    down = gain()
-                    p.data[index] = original
-                    descent.append(-(up - down) / (2 * h))
-        finally:
-            trainer.generator.load_state_dict(saved)
-    return update.detach().cpu().numpy().astype(np.float64), np.asarray(descent)

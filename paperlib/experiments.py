@@ -2,11 +2,6 @@
 
 * :func:`toy_trainer` / :func:`run_toy`: the toy experiment of the official WGAN-GP code (MLPs on
   8 gaussians, 25 gaussians or the swiss roll), evaluated by the exact W1 to held-out data.
-* :func:`divergence_between_points`: a critic based divergence between two Dirac measures in one
-  dimension, by training an MLP critic (the First Order GAN paper's eq. 6, tau_simple).
-* :func:`update_alignment`: the First Order GAN paper's eq. 4-5 on a toy problem: how well the
-  generator's update follows the steepest descent of the divergence, before and after the critic
-  is trained.
 * :func:`image_trainer` / :func:`run_image`: a DCGAN pair (WGAN-GP section 5.3, ``gan_cifar.py``) on
   an image data set, evaluated by Inception Score and FID (TF-Inception, through torch-fidelity) on
   the papers' data sets, and by the digits-classifier Fréchet distance and class score on ``digits``,
@@ -36,15 +31,13 @@ from paperlib.data.catalog import IMAGE_DATASETS, IMAGE_SHAPES
 from paperlib.data.sampler import DatasetSampler
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
-from paperlib.diagnostics import update_and_descent
 from paperlib.metrics.text import NgramReference
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.architectures import Architecture
 from paperlib.nets.dcgan import OUTPUTS, SIZES, DCGANCritic, DCGANGenerator
-from paperlib.nets.mlp import MLP, toy_critic, toy_generator
+from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
-from paperlib.optimizers import OptimizerSpec
 from paperlib.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
 from paperlib.penalties import GradientPenalty
 from paperlib.train import History, Trainer
@@ -144,85 +137,6 @@ def _result(trainer: Trainer) -> RunResult:
 def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
     """Build :func:`toy_trainer` from ``kwargs``, train it for ``steps`` iterations, return the result."""
     return _result(toy_trainer(**kwargs).train(steps, resume=resume))
-
-
-class _Point(nn.Module):
-    """A generator that puts all its mass on one point: the Dirac measure delta_point."""
-
-    def __init__(self, point: torch.Tensor) -> None:
-        super().__init__()
-        self.register_buffer("point", point.reshape(1, -1))
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.point.expand(len(z), -1)
-
-
-def divergence_between_points(
-    a: float, b: float, regularizer: Any, *, seed: int, steps: int = 600, width: int = 32, lr: float = 1e-2
-) -> dict[str, float]:
-    """``tau(delta_a || delta_b) = sup_f f(a) - f(b) - r_f`` in one dimension (Definition 2 of the
-    First Order GAN paper; eq. 6's tau_simple with ``LipschitzPenalty(1.0)``), the supremum taken
-    by training a ReLU MLP critic (3 layers of ``width``, seeded by ``seed``) for ``steps`` Adam steps
-    of rate ``lr`` on the single pair, through :class:`~paperlib.train.Trainer` with the generator
-    held at ``b``. Returns the gain ``tau(delta_a || delta_b; f)`` of the trained critic and its
-    difference ``f(a) - f(b)``.
-    """
-    seed_everything(seed)
-    real = torch.tensor([[float(a)]])
-    trainer = Trainer(
-        _Point(torch.tensor([float(b)])),
-        MLP(1, 1, depth=3, width=check_int("width", width, 1), activation="relu"),
-        lambda n: real.expand(n, 1),
-        regularizer=regularizer,
-        optimizer=OptimizerSpec("adam", lr, (0.9, 0.999)),
-        n_critic=1,
-        generator_steps=0,
-        batch_size=1,
-        noise_shape=(1,),
-    ).train(check_int("steps", steps, 1))
-    fake = trainer.generator(torch.zeros(1, 1))
-    loss, real_out, fake_out = trainer.critic_loss(real, fake)
-    return {"gain": -loss.item(), "difference": (real_out - fake_out).item()}
-
-
-def update_alignment(
-    dataset: str,
-    critic_steps: int,
-    *,
-    seed: int,
-    generator: str = "affine",
-    probe_samples: int = 512,
-    **kwargs: Any,
-) -> dict[str, float]:
-    """Eq. 4-5 of the First Order GAN paper, measured: the generator's update direction against the
-    steepest descent of the divergence (:func:`~paperlib.diagnostics.update_and_descent`) for the
-    ``generator`` of :func:`toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
-    initialisation (seed ``seed``), at the
-    untrained critic and after ``critic_steps`` critic steps against it. Both on one probe:
-    ``probe_samples`` held-out real points and as many noise vectors. Returns the cosine of the two
-    directions and the ratio of their norms ``|descent| / |update|`` (``1 + gamma`` of eq. 5 when
-    they are parallel), ``cosine_untrained`` and ``ratio_untrained`` before training, and the
-    training wall clock ``wall``. ``kwargs`` go to :func:`toy_trainer` (the method: regularizer,
-    fake_points, optimizer, ...); it is built with ``generator_steps=0``.
-    """
-    check_int("critic_steps", critic_steps, 1)
-    check_choice("generator", generator, TOY_GENERATORS[1:])
-    trainer = toy_trainer(dataset, seed=seed, generator=generator, generator_steps=0, **kwargs)
-    real = ToySampler(dataset, HELD_OUT_SEED)(probe_samples).to(trainer.device)
-    noise = torch.randn(probe_samples, *trainer.noise_shape, generator=torch.Generator().manual_seed(seed))
-    noise = noise.to(trainer.device)
-
-    def measured(prefix: str) -> dict[str, float]:
-        update, descent = update_and_descent(trainer, real, noise)
-        norms = np.linalg.norm(update), np.linalg.norm(descent)
-        return {
-            f"cosine{prefix}": float(update @ descent / (norms[0] * norms[1])),
-            f"ratio{prefix}": float(norms[1] / norms[0]),
-        }
-
-    before = measured("_untrained")
-    trainer.train(critic_steps)
-    return before | measured("") | {"wall": trainer.wall}
 
 
 ARCHITECTURES = ("dcgan", "resnet")

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from paperlib.data.toy import ToySampler
-from paperlib.diagnostics import layer_gradient_norms, loss_quality_correlation, update_and_descent, weights
-from paperlib.experiments import toy_trainer
+from paperlib.diagnostics import layer_gradient_norms, loss_quality_correlation, weights
 from paperlib.losses import OBJECTIVES
 from paperlib.nets.mlp import MLP, toy_critic
-from paperlib.penalized_wasserstein import LipschitzPenalty
-from paperlib.penalties import NearFake
 from paperlib.train import History
 
 
@@ -109,44 +104,3 @@ def test_loss_quality_correlation_ranks_the_loss_against_the_distance() -> None:
         rising.append({"step": step, "fd": 10.0 + step})
     assert loss_quality_correlation(log, falling, "fd") == pytest.approx(1.0)
     assert loss_quality_correlation(log, rising, "fd") == pytest.approx(-1.0)
-
-
-def _affine_trainer(**method: object) -> tuple:
-    trainer = toy_trainer("8gaussians", seed=0, width=16, generator="affine", generator_steps=0, **method)
-    trainer.critic = MLP(2, 1, depth=2, width=16, activation="tanh")  # smooth: finite differences apply
-    real = ToySampler("8gaussians", 5)(512)
-    noise = torch.randn(512, 2, generator=torch.Generator().manual_seed(6))
-    return trainer, real, noise
-
-
-def test_without_a_penalty_the_update_is_the_steepest_descent() -> None:
-    """Eq. 4 with m_2(x) = x and r_f = 0 (the WGAN): grad E_Q[f] is -grad tau(.; f) itself, so the
-    autograd update and the finite-difference descent agree to the differences' error."""
-    trainer, real, noise = _affine_trainer(regularizer=None)
-    update, descent = update_and_descent(trainer, real, noise)
-    assert update.shape == descent.shape == (6,)  # A (2 x 2) and b
-    # float32 differences at the default step: errors of order 1e-5 (see the next test)
-    np.testing.assert_allclose(descent, update, rtol=0, atol=1e-4)
-
-
-def test_the_descent_includes_the_penalty_and_the_moved_points() -> None:
-    """With tau_P's Lipschitz term at Q'_theta the descent is -grad of the whole gain, penalty included
-    (autograd through the same random draws, as an independent computation), and differs from the
-    update direction by that term."""
-    trainer, real, noise = _affine_trainer(regularizer=LipschitzPenalty(0.5), fake_points=NearFake(0.01))
-    state = torch.get_rng_state()
-    update, descent = update_and_descent(trainer, real, noise, seed=3)
-    assert torch.equal(torch.get_rng_state(), state)  # the training streams are left as they were
-    before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
-    update_and_descent(trainer, real, noise)
-    assert all(torch.equal(before[k], v) for k, v in trainer.generator.state_dict().items())  # bitwise
-    torch.manual_seed(3)
-    fake = trainer.fake_points(real, trainer.generator(noise))
-    loss, _, _ = trainer.critic_loss(real, fake)
-    by_autograd = torch.cat(
-        [g.flatten() for g in torch.autograd.grad(loss, list(trainer.generator.parameters()))]
-    )
-    # -grad gain = grad loss, to the differences' error: 1.9e-5 measured at the default step, where
-    # it still falls with the step (truncation); 1e-4 allowed
-    np.testing.assert_allclose(descent, by_autograd.numpy(), rtol=0, atol=1e-4)
-    assert np.abs(descent - update).max() > 1e-2  # the penalty's own gradient: the check can tell
