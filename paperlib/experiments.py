@@ -1,4 +1,4 @@
-"""The papers' experimental set-ups, ready to train, and independent runs in parallel processes.
+"""The papers' experimental set-ups, ready to train (independent runs in parallel: :mod:`paperlib.parallel`).
 
 * :func:`toy_trainer` / :func:`run_toy`: the toy experiment of the official WGAN-GP code (MLPs on
   8 gaussians, 25 gaussians or the swiss roll), evaluated by the exact W1 to held-out data.

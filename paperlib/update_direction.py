@@ -130,15 +130,15 @@ def update_alignment(
     **kwargs: Any,
 ) -> dict[str, float]:
     """Eq. 4-5 of the First Order GAN paper, measured: the generator's update direction against the
-    steepest descent of the divergence (:func:`update_and_descent`) for the
-    ``generator`` of :func:`toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
-    initialisation (seed ``seed``), at the
-    untrained critic and after ``critic_steps`` critic steps against it. Both on one probe:
-    ``probe_samples`` held-out real points and as many noise vectors. Returns the cosine of the two
-    directions and the ratio of their norms ``|descent| / |update|`` (``1 + gamma`` of eq. 5 when
-    they are parallel), ``cosine_untrained`` and ``ratio_untrained`` before training, and the
-    training wall clock ``wall``. ``kwargs`` go to :func:`toy_trainer` (the method: regularizer,
-    fake_points, optimizer, ...); it is built with ``generator_steps=0``.
+    steepest descent of the divergence (:func:`update_and_descent`) for the ``generator`` of
+    :func:`~paperlib.experiments.toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
+    initialisation (seed ``seed``), at the untrained critic and after ``critic_steps`` critic steps
+    against it. Both on one probe: ``probe_samples`` held-out real points and as many noise vectors.
+    Returns the cosine of the two directions and the ratio of their norms ``|descent| / |update|``
+    (``1 + gamma`` of eq. 5 when they are parallel), ``cosine_untrained`` and ``ratio_untrained``
+    before training, and the training wall clock ``wall``. ``kwargs`` go to
+    :func:`~paperlib.experiments.toy_trainer` (the method: regularizer, fake_points, optimizer,
+    ...); it is built with ``generator_steps=0``.
     """
     check_int("critic_steps", critic_steps, 1)
     check_choice("generator", generator, TOY_GENERATORS[1:])
