@@ -290,13 +290,14 @@ def result(*key: object) -> object:
     return futures[key].result()
 
 
+NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
+
+
 def glue_not_run(*names: str) -> None:
     """In place of the figures `names` of a group this execution skipped, a line saying so."""
     for name in names:
         fig, ax = plt.subplots(figsize=(7, 0.5))
-        ax.text(0.5, 0.5, f"not run in this execution (experiments={experiments!r})", ha="center", va="center")
-        ax.set_axis_off()
-        glue(name, fig, display=False)
+        glue(name, pl.plot_message(ax, NOT_RUN_HERE).figure, display=False)
         plt.close(fig)
 
 
@@ -992,7 +993,6 @@ for name, (metrics, wall) in recorded.items() if recording else ():
 COMMANDS = {
     group: f"papermill nbs/fogan.ipynb runs/fogan_{group}.ipynb -p scale paper -p experiments {group}" for group in GROUPS
 }
-NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
 EXACT = "exact: the same at every scale"
 SMALL = "a small computation: the same at every scale"
 TABLE2 = {  # data -> the paper's FID of FOGAN, WGAN-GP, and the other methods it quotes

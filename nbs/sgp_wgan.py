@@ -330,13 +330,14 @@ LABELS = {
 noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))  # of the image grids
 
 
+NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
+
+
 def glue_not_run(*names: str) -> None:
     """In place of the figures `names` of a group this execution skipped, a line saying so."""
     for name in names:
         fig, ax = plt.subplots(figsize=(7, 0.5))
-        ax.text(0.5, 0.5, f"not run in this execution (experiments={experiments!r})", ha="center", va="center")
-        ax.set_axis_off()
-        glue(name, fig, display=False)
+        glue(name, pl.plot_message(ax, NOT_RUN_HERE).figure, display=False)
         plt.close(fig)
 
 
@@ -1210,7 +1211,6 @@ COMMANDS = {
     group: f"papermill nbs/sgp_wgan.ipynb runs/sgp_wgan_{group}.ipynb -p scale paper -p experiments {group}"
     for group in GROUPS
 }
-NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
 TABLE2 = {  # (network, method) -> the paper's Inception Score and FID
     ("dcgan", "WGAN (clipping)"): "5.64 ± 0.09 / 48.7",
     ("dcgan", "WGAN-GP"): "6.48 ± 0.10 / 35.0",

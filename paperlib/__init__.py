@@ -118,6 +118,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "simple_gradient_penalty": ("paperlib.penalties", "simple_gradient_penalty"),
     "plot_curves": ("paperlib.plotting", "plot_curves"),
     "plot_image_grid": ("paperlib.plotting", "plot_image_grid"),
+    "plot_message": ("paperlib.plotting", "plot_message"),
     "plot_phase_portrait": ("paperlib.plotting", "plot_phase_portrait"),
     "plot_samples": ("paperlib.plotting", "plot_samples"),
     "plot_value_surface": ("paperlib.plotting", "plot_value_surface"),

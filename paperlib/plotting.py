@@ -1,5 +1,5 @@
 """Figures shared by the chapters: samples over data, critic value surfaces, learning curves, image
-grids, phase portraits.
+grids, phase portraits, and a one-line message in place of a figure.
 
 Functions draw on a given matplotlib ``Axes`` and return it; they never call ``plt.show`` or
 change the backend, so figures appear inline in notebooks and in the book.
@@ -128,4 +128,12 @@ def plot_phase_portrait(
     ax.set_ylim(*ylim)
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
+    return ax
+
+
+def plot_message(ax: Axes, text: str) -> Axes:
+    """One line of ``text`` and nothing else on ``ax``: what a chapter shows in place of a figure its
+    execution did not draw (a skipped experiment group)."""
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    ax.set_axis_off()
     return ax

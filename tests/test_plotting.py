@@ -1,0 +1,15 @@
+"""The shared figures (paperlib.plotting): the message shown in place of a figure not drawn."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+from paperlib.plotting import plot_message
+
+
+def test_a_message_is_its_one_line_on_bare_axes() -> None:
+    fig, ax = plt.subplots()
+    assert plot_message(ax, "not run in this execution (experiments='toy')") is ax
+    assert [t.get_text() for t in ax.texts] == ["not run in this execution (experiments='toy')"]
+    assert not ax.axison and not ax.lines and not ax.collections and not ax.images
+    plt.close(fig)
