@@ -446,8 +446,8 @@ if chosen.runs("theory"):
 # $\mathbb P$ and $\mathbb Q_\theta$, so many critics are optimal, with different gradients on the
 # support of $\mathbb Q_\theta$: the update is not defined by the divergence (Requirements 3 and 4
 # fail). Figure 1 of the paper shows this for $\mathbb P = \delta_0$, $\mathbb Q_\theta =
-# \delta_\theta$ and $\lambda = \tfrac12$: $\tau_P(\delta_0\|\delta_\theta; f) = f(0) - f(\theta)
-# - (f(0) - f(\theta))^2 / (2\theta)$, maximised by $f(0) - f(\theta) = \theta$, so
+# \delta_\theta$ and $\lambda = \tfrac12$: $\tau_P(\delta_0\|\delta_\theta; f) = f(0) - f(\theta) -
+# (f(0) - f(\theta))^2 / (2\theta)$, maximised by $f(0) - f(\theta) = \theta$, so
 # $\tau_P(\delta_0\|\delta_\theta) = \theta/2$ and its derivative is $\tfrac12$. The update rule of
 # the paper's Lemma 7 is $-\tfrac12\, \frac{d}{d\theta} \E_{\delta_\theta}[f]$ (here
 # $1 + \gamma = \tfrac12$). At $\theta_0 = 0.5$ two critics are optimal, $f(0) = 0$ and
