@@ -75,7 +75,8 @@ def failed_asserts(notebook: str | os.PathLike) -> list[str]:
             if output.get("output_type") != "error":
                 continue
             frames = [_ANSI.sub("", line) for line in output.get("traceback", [])]
-            arrows = [row.strip() for frame in frames for row in frame.splitlines() if row.lstrip().startswith("---->")]
+            rows = [row.strip() for frame in frames for row in frame.splitlines()]
+            arrows = [row for row in rows if row.startswith("---->")]
             where = f" at {arrows[-1].removeprefix('---->').strip()}" if arrows else ""
             failures.append(f"{section or 'set-up'}: {output['ename']}: {output['evalue']}{where}")
     return failures
@@ -195,8 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nbs", type=Path, default=Path("nbs"), help="folder of the chapters")
     parser.add_argument("--out", type=Path, default=Path("runs/seeds"), help="folder of the executions")
     args = parser.parse_args(argv)
-    if set(args.seeds) & set(args.check_seeds):
-        parser.error(f"a seed both with asserts off and on: {sorted(set(args.seeds) & set(args.check_seeds))}")
+    both = sorted(set(args.seeds) & set(args.check_seeds))
+    if both:
+        parser.error(f"a seed both with asserts off and on: {both}")
     args.out.mkdir(parents=True, exist_ok=True)
     notebooks = []
     for seed, check in [(k, False) for k in args.seeds] + [(k, True) for k in args.check_seeds]:

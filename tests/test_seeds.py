@@ -34,7 +34,10 @@ def _executed(
         code({"output_type": "execute_result", "data": {"text/plain": ["0.25"]}, "execution_count": 3}),
         {"cell_type": "markdown", "source": ["## 5. Second"], "metadata": {}},
         code(out("stdout", "last\n")),
-        *(code({"output_type": "error", "ename": "AssertionError", "evalue": e, "traceback": []}) for e in errors),
+        *(
+            code({"output_type": "error", "ename": "AssertionError", "evalue": e, "traceback": []})
+            for e in errors
+        ),
         {"cell_type": "markdown", "source": ["(label)=\n", "## Seed record\n"], "metadata": {}},
         code(out("stdout", "an earlier record\n")),
     ]
@@ -118,7 +121,9 @@ def _chapter(folder: Path) -> Path:
     cells = [
         nbformat.v4.new_code_cell("seed = 0\ncheck = True", metadata={"tags": ["parameters"]}),
         nbformat.v4.new_markdown_cell("## 1. One"),
-        nbformat.v4.new_code_cell("print('ratio', seed)\nassert not check or seed % 2 == 0, f'odd seed {seed}'"),
+        nbformat.v4.new_code_cell(
+            "print('ratio', seed)\nassert not check or seed % 2 == 0, f'odd seed {seed}'"
+        ),
         nbformat.v4.new_markdown_cell("## 2. Two"),
         nbformat.v4.new_code_cell("assert not check or seed % 2 == 0, 'again'\nprint('after')"),
         nbformat.v4.new_code_cell("print('last', seed)"),
@@ -146,7 +151,9 @@ def test_execution_with_asserts_on_runs_every_cell_and_reports_every_failure(tmp
     assert failed_asserts(execute_seed(notebook, tmp_path / "s1.ipynb", seed=1, check=False)) == []
 
 
-def test_make_seeds_records_both_kinds_and_fails_on_a_failed_assert(tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: ANN001
+def test_make_seeds_records_both_kinds_and_fails_on_a_failed_assert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``python -m paperlib.seeds``: the record holds the record and the check seeds, each failure is
     printed with its seed, and the exit status says that one failed."""
     notebook = _chapter(tmp_path)
