@@ -20,8 +20,9 @@ option puts the critic loss and the generator loss there, and these regularizers
 those points as their ``fake``.
 
 Pairs and guards follow the official code (zalandoresearch/first_order_gan, ``gan_language_JSD.py``
-and ``DCGAN_FID_batched/model.py``). The Lipschitz term pairs the i-th real sample with the i-th
-generated one (matched pairs, from which that ``x'`` was made), and is 0 where ``||x - x'|| < 1e-8``.
+and ``DCGAN_FID_batched/model.py`` as released, commit 66826b8). The Lipschitz term pairs the i-th
+real sample with the i-th generated one (matched pairs, from which that ``x'`` was made), and is 0
+where ``||x - x'|| < 1e-8``.
 The target averages over the whole real batch, with ``1e-6`` added to every distance before its
 powers. Distances and gradients are taken per sample, flattened over every non-batch axis.
 """
@@ -38,7 +39,7 @@ from paperlib.config import check_choice, check_float
 
 PAIR_GUARD = 1e-8  # official: a pair closer than this pays no Lipschitz term (``10e-9``)
 TARGET_GUARD = 1e-6  # official: added to every distance of the target before its powers (``10e-7``)
-TARGETS = ("definition", "image_code")
+TARGETS = ("definition", "capped_joint_norm")
 
 Outputs = tuple[torch.Tensor, torch.Tensor]
 
@@ -69,13 +70,15 @@ def gradient_targets(
 ) -> torch.Tensor:
     """The gradient term's target ``t(x'_j)`` for every generated point (no gradient).
 
-    ``"definition"``: Definition 6, as the official language code computes it,
-    ``||mean_i v_ij|| / mean_i 1/r_ij`` with ``v_ij = (x_i - x'_j)(f(x_i) - f(x'_j)) / r_ij^3`` and
-    ``r_ij = ||x_i - x'_j|| + 1e-6``. ``"image_code"``: what the official DCGAN code computes instead,
-    the norm of all the ``v_ij`` of one ``x'_j`` taken together, ``sqrt(sum_i ||v_ij||^2)`` (no mean
-    over i, so it grows with the batch), over the same denominator (its ``max(0, .)`` is a no-op on
-    a ratio of norms); the cap at ``1 / (2 lam)`` that the same code applies needs the Lipschitz
-    weight and is :class:`FirstOrderPenalty`'s.
+    ``"definition"``: Definition 6, ``||mean_i v_ij|| / mean_i 1/r_ij`` with
+    ``v_ij = (x_i - x'_j)(f(x_i) - f(x'_j)) / r_ij^3`` and ``r_ij = ||x_i - x'_j|| + 1e-6``, as the
+    released official code computes it for both experiments (``gan_language_JSD.py``, and
+    ``DCGAN_FID_batched/model.py`` since commit 66826b8 of 2018-01-25, which ``run_fogan.sh`` runs;
+    the image code's ``max(0, .)`` is a no-op on a ratio of norms). ``"capped_joint_norm"``: the
+    superseded DCGAN code of commit 66ec0f0 (2017-11-16), the norm of all the ``v_ij`` of one
+    ``x'_j`` taken together, ``sqrt(sum_i ||v_ij||^2)`` (no mean over i, so it grows with the batch),
+    over the same denominator; the cap at ``1 / (2 lam)`` that the same code applies needs the
+    Lipschitz weight and is :class:`FirstOrderPenalty`'s, so this function returns the uncapped value.
     """
     check_choice("gradient target", target, TARGETS)
     with torch.autocast(real.device.type, enabled=False):  # under amp its matmul would be bfloat16
@@ -127,12 +130,12 @@ class LipschitzPenalty:
 class FirstOrderPenalty:
     """tau_F (Definition 6): tau_P's Lipschitz term with weight ``lam`` plus the gradient term
     ``mu * E_x'[(||grad f(x')|| - t(x'))^2]``, its target ``t`` under stop-gradient
-    (:func:`gradient_targets`; ``target="image_code"`` is the official DCGAN code's variant, capped
-    there at ``1 / (2 lam)``, the slope of tau_simple's optimal critic).
+    (:func:`gradient_targets`). ``target="capped_joint_norm"`` is the superseded DCGAN code's variant
+    (commit 66ec0f0), capped there at ``1 / (2 lam)``, the slope of tau_simple's optimal critic.
 
-    The paper's settings: ``lam=0.1, mu=1.0`` for the language model (Definition 6's target, as in
-    the official ``gan_language_JSD.py``), ``lam=0.5, mu=1.0`` for images (the official
-    ``DCGAN_FID_batched/run_fogan.sh``, with its own target).
+    The paper's settings, both with Definition 6's target as the released official code computes it:
+    ``lam=0.1, mu=1.0`` for the language model (``gan_language_JSD.py``), ``lam=0.5, mu=1.0`` for
+    images (``DCGAN_FID_batched/run_fogan.sh``).
     """
 
     lam: float = 0.1
@@ -148,9 +151,9 @@ class FirstOrderPenalty:
     def targets(
         self, real: torch.Tensor, fake: torch.Tensor, real_out: torch.Tensor, fake_out: torch.Tensor
     ) -> torch.Tensor:
-        """``t(x')`` for every generated point, with the official image code's cap where it applies."""
+        """``t(x')`` for every generated point, with the cap of ``"capped_joint_norm"`` where it applies."""
         t = gradient_targets(real, fake, real_out.detach(), fake_out.detach(), self.target)
-        return t.clamp(max=1 / (2 * self.lam)) if self.target == "image_code" and self.lam > 0 else t
+        return t.clamp(max=1 / (2 * self.lam)) if self.target == "capped_joint_norm" and self.lam > 0 else t
 
     def penalty(
         self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, outputs: Outputs | None = None

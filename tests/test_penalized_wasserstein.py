@@ -6,12 +6,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from paperlib.config import ParameterError, seed_everything
 from paperlib.data.toy import ToySampler
+from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import MLP, toy_critic, toy_generator
 from paperlib.penalized_wasserstein import (
     FirstOrderPenalty,
@@ -52,14 +54,15 @@ def _slope(critic: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return grad.flatten().norm()
 
 
-def _loop_target(critic: nn.Module, real: torch.Tensor, x_prime: torch.Tensor, official_image: bool) -> float:
-    """t(x') by Definition 6 (or the official DCGAN code's variant), one real sample at a time."""
+def _loop_target(critic: nn.Module, real: torch.Tensor, x_prime: torch.Tensor, joint_norm: bool) -> float:
+    """t(x') by Definition 6 (or, uncapped, the joint norm of the DCGAN code of 2017), one real sample
+    at a time."""
     vectors, inverse = [], []
     for x in real:
         r = (x - x_prime).flatten().norm().item() + 1e-6
         vectors.append((x - x_prime).flatten() * (_f(critic, x) - _f(critic, x_prime)) / r**3)
         inverse.append(1 / r)
-    top = torch.stack(vectors).norm() if official_image else torch.stack(vectors).mean(dim=0).norm()
+    top = torch.stack(vectors).norm() if joint_norm else torch.stack(vectors).mean(dim=0).norm()
     return top.item() / (sum(inverse) / len(inverse))
 
 
@@ -88,13 +91,13 @@ def test_a_pair_closer_than_the_guard_pays_nothing_and_keeps_gradients_finite() 
     assert torch.isfinite(fake.grad).all()
 
 
-@pytest.mark.parametrize("target", ["definition", "image_code"])
+@pytest.mark.parametrize("target", ["definition", "capped_joint_norm"])
 @pytest.mark.parametrize("shape", [(2,), (3, 6, 6)])
 def test_gradient_targets_match_a_loop_over_the_real_batch(shape: tuple[int, ...], target: str) -> None:
     critic = _critic(2) if shape == (2,) else _ConvCritic().double()
     real, fake = _batches(shape, 6)
     t = gradient_targets(real, fake[:5], critic(real).flatten(), critic(fake[:5]).flatten(), target)
-    loop = [_loop_target(critic, real, y, target == "image_code") for y in fake[:5]]
+    loop = [_loop_target(critic, real, y, target == "capped_joint_norm") for y in fake[:5]]
     # the matrix form rewrites mean_i w_ji (x_i - x'_j) as two sums: float64 rounding apart
     torch.testing.assert_close(t, torch.tensor(loop, dtype=torch.float64), rtol=1e-9, atol=1e-12)
 
@@ -110,17 +113,113 @@ def test_the_first_order_penalty_is_both_terms_against_a_loop(shape: tuple[int, 
     assert value.item() == pytest.approx(lam * lipschitz + mu * sum(gradient) / len(gradient), rel=1e-9)
 
 
-def test_the_official_image_target_is_capped_at_the_optimal_slope() -> None:
+def test_the_capped_joint_norm_target_is_capped_at_the_optimal_slope() -> None:
     critic = _critic(2)
     real, fake = _batches((2,), 32)
     out = critic(real).flatten(), critic(fake).flatten()
-    raw = gradient_targets(real, fake, *out, "image_code")
-    capped = FirstOrderPenalty(lam=2.0, mu=1.0, target="image_code").targets(real, fake, *out)
+    raw = gradient_targets(real, fake, *out, "capped_joint_norm")
+    capped = FirstOrderPenalty(lam=2.0, mu=1.0, target="capped_joint_norm").targets(real, fake, *out)
     assert (raw > 0.25).any()  # the cap binds somewhere, else this test checks nothing
     torch.testing.assert_close(capped, raw.clamp(max=1 / (2 * 2.0)), rtol=0, atol=0)
     assert torch.equal(
         FirstOrderPenalty(lam=2.0, mu=1.0).targets(real, fake, *out), gradient_targets(real, fake, *out)
     )
+
+
+# ---------------------------------------------------------------- the official DCGAN code
+RELEASED, SUPERSEDED = "66826b8480e8994a046cfeb7f52bd4262278abdd", "66ec0f0fed41ef33756106507a69c7c073f60409"
+
+
+def _official_dcgan_target(
+    commit: str, inputs: np.ndarray, x_prime: np.ndarray, logits_real: np.ndarray, logit: float, lam: float
+) -> float:
+    """The slope target of one x' that the gradient penalty of zalandoresearch/first_order_gan,
+    ``DCGAN_FID_batched/model.py``, subtracts, transcribed line by line in float64 on NHWC batches.
+
+    At 66826b8 (2018-01-25; unchanged to the repository's head, and what ``run_fogan.sh`` runs)::
+
+        map_input_difference = inputs - map_G_interpolate
+        map_norm = l2norm(map_input_difference) + 10e-7
+        map_bot = tf.squeeze(tf.pow(map_norm , -3))
+        map_top = tf.squeeze(tf.stop_gradient(self.D_logits_real) - map_g_logits_interpolate)
+        first_output = map_input_difference * tf.reshape(map_top * map_bot, [self.batch_size, 1, 1, 1])
+        first_output = tf.norm(tf.reduce_mean(first_output, axis=[0]))
+        second_output = tf.reduce_mean(tf.pow(map_norm , -1))
+        return tf.maximum(0., first_output / second_output)
+        ...
+        gradient_penalty = tf.reduce_mean(tf.square(slopes - d_slope_target))
+
+    At 66ec0f0 (2017-11-16) the same but for two lines (the second is one line in the source)::
+
+        first_output = tf.reduce_mean(tf.norm(first_output))
+        gradient_penalty = tf.reduce_mean(tf.square(
+            slopes-tf.minimum(1. / (2. * self.lipschitz_penalty), d_slope_target)))
+
+    with ``l2norm(x) = tf.squeeze(tf.sqrt(tf.reduce_sum(tf.square(x), axis=[1,2,3])))``.
+    """
+    map_input_difference = inputs - x_prime
+    map_norm = np.sqrt(np.sum(np.square(map_input_difference), axis=(1, 2, 3))) + 10e-7
+    map_bot = np.power(map_norm, -3)
+    map_top = logits_real - logit
+    first_output = map_input_difference * (map_top * map_bot).reshape(-1, 1, 1, 1)
+    if commit == RELEASED:
+        first_output = np.sqrt(np.sum(np.square(np.mean(first_output, axis=0))))
+    else:  # tf.norm of the whole (batch, h, w, c) tensor, then the mean of that scalar
+        first_output = np.sqrt(np.sum(np.square(first_output)))
+    second_output = np.mean(np.power(map_norm, -1))
+    target = max(0.0, first_output / second_output)
+    return target if commit == RELEASED else min(1.0 / (2.0 * lam), target)
+
+
+@pytest.mark.parametrize("target, commit", [("definition", RELEASED), ("capped_joint_norm", SUPERSEDED)])
+def test_the_image_targets_are_the_official_dcgan_code_at_its_commits(target: str, commit: str) -> None:
+    """Definition 6 (the default) is the released DCGAN code; ``capped_joint_norm`` its form of 2017.
+    Both against the transcription above, on a small random conv critic: the targets, and the whole
+    penalty (``model.py``'s Lipschitz term and ``mu * tf.reduce_mean(tf.square(slopes - t))``)."""
+    seed_everything(0)
+    critic = _ConvCritic().double()
+    real, fake = _batches((3, 6, 6), 16)
+    with torch.no_grad():
+        f_real, f_fake = critic(real).flatten().numpy(), critic(fake).flatten().numpy()
+    x, x_prime = real.permute(0, 2, 3, 1).numpy(), fake.permute(0, 2, 3, 1).numpy()
+
+    def official(commit: str, lam: float) -> np.ndarray:
+        pairs = zip(x_prime, f_fake, strict=True)
+        return np.array([_official_dcgan_target(commit, x, y, f_real, f, lam) for y, f in pairs])
+
+    # the cap 1 / (2 lam) at the median of the released target binds for some x' under both forms, so
+    # a cap missing from the old form or applied to the default would fail this test
+    lam, mu = 1 / (2 * np.median(official(RELEASED, 1.0))), 1.5
+    cap = 1 / (2 * lam)
+    assert (official(SUPERSEDED, lam) == cap).any() and (official(RELEASED, lam) > cap).any()
+    t = official(commit, lam)
+    penalty = FirstOrderPenalty(lam, mu) if target == "definition" else FirstOrderPenalty(lam, mu, target)
+    out = critic(real).flatten(), critic(fake).flatten()
+    # float64 on both sides, but the package forms mean_i v_ij from two matrix products and the loop
+    # elementwise: rounding apart, sums of n d = 1,728 terms of 1e-16 relative error each, amplified
+    # by the cancellation in the mean (sum_i |v_ij| over |sum_i v_ij|, under 16 here); 1e-9 is far above
+    torch.testing.assert_close(penalty.targets(real, fake, *out), torch.from_numpy(t), rtol=1e-9, atol=0)
+    top, bot = f_real - f_fake, np.sqrt(np.sum(np.square(x - x_prime), axis=(1, 2, 3)))
+    lipschitz = np.mean(np.where(bot < 10e-9, 0.0, np.square(top) / bot))
+    slopes = np.array([_slope(critic, y).item() for y in fake])
+    expected = lam * lipschitz + mu * np.mean(np.square(slopes - t))
+    assert penalty.penalty(critic, real, fake).item() == pytest.approx(expected, rel=1e-9)  # as above
+
+
+def test_the_superseded_image_target_is_several_times_the_released_one() -> None:
+    """At the paper's image settings (batch 64, lam = 0.5) on a random DCGAN critic, the form of 2017
+    is about 15 times Definition 6's target (seeds 0 to 3: medians 13 to 19), so the choice matters.
+    Per x', sqrt(sum_i |v_i|^2) / |mean_i v_i| >= sqrt(64) = 8 by Cauchy-Schwarz, with equality only
+    when all v_i are equal; the cap 1 / (2 lam) = 1 is far above both targets here."""
+    seed_everything(0)
+    critic, generator = DCGANCritic(size=32, dim=64), DCGANGenerator(size=32, dim=64, noise_dim=100)
+    with torch.no_grad():
+        real, fake = torch.rand(64, 3, 32, 32) * 2 - 1, generator(torch.randn(64, 100))
+        out = critic(real).flatten(), critic(fake).flatten()
+    released = FirstOrderPenalty(0.5, 1.0).targets(real, fake, *out)
+    superseded = FirstOrderPenalty(0.5, 1.0, "capped_joint_norm").targets(real, fake, *out)
+    assert superseded.max() < 1  # uncapped: the ratio below is the forms', not the cap's
+    assert (superseded / released).median() > 10
 
 
 def test_the_target_carries_no_gradient() -> None:
