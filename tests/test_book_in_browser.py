@@ -6,7 +6,10 @@ here even on a machine that has one. Per page the checks are:
 
 - it loads no script, style sheet or image from another host;
 - every math element (Sphinx's ``span.math`` / ``div.math``) holds MathJax's output
-  (``mjx-container``), and no raw TeX delimiter is left in the text outside code;
+  (``mjx-container``), and the text outside code and typeset math holds no TeX: no raw delimiter
+  (``\\(``, ``$$``, ...), no control sequence (``\\theta``) and no ``$`` (Markdown's dollarmath has made
+  math of every pair of ``$`` it could, so one left in the text is unpaired, its math split: by a
+  source line that Markdown read as a list item, say);
 - every image it shows is a non-empty file of the build (or a non-empty ``data:`` URI);
 - every internal link reaches a file of the build, and its ``#fragment`` an element of that page.
 
@@ -16,13 +19,17 @@ under CI (``CI=true``) a skip would hide a broken book, so it is a failure inste
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 pytestmark = pytest.mark.browser
@@ -33,6 +40,10 @@ BOOK = ROOT / "_build" / "html"
 ASSET_FOLDERS = {"_static", "_sources", "_images", "_sphinx_design_static"}
 # Raw TeX delimiters: any of them in a page's visible text (outside code) is math MathJax left alone.
 RAW_TEX = ("\\(", "\\)", "\\[", "\\]", "$$", "\\begin{")
+# A TeX control sequence (\theta, \frac) in that text is TeX that never reached MathJax as math.
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+# Of each kind of stray TeX, the occurrences a page's report quotes (then how many more there are).
+QUOTED = 3
 # Virtual milliseconds Chromium gives a page's scripts before it dumps the DOM: MathJax typesets the
 # longest chapter in well under a second of real time here; eight times that leaves room for a slow runner.
 VIRTUAL_TIME_MS = 8000
@@ -89,22 +100,49 @@ def remote_resources(dom: BeautifulSoup) -> list[str]:
     return [p.geturl() for p in remote if p.netloc or p.scheme in ("http", "https")]
 
 
+def text_outside_code(dom: BeautifulSoup) -> str:
+    """The page's visible text, less code, scripts, styles and MathJax's output. The signatures of
+    the API page (Sphinx's ``dt.sig``) are code too: a default such as ``labels=('$\\psi$', ...)``
+    is Python, set in monospace."""
+    body = BeautifulSoup(str(dom.body or dom), "html.parser")
+    for tag in body.find_all(["script", "style", "pre", "code", "textarea", "mjx-container"]):
+        tag.decompose()
+    for tag in body.select("dt.sig"):
+        tag.decompose()
+    return body.get_text(" ")
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    return repr(" ".join(text[max(0, start - 40) : end + 40].split()))
+
+
+def stray_tex(text: str) -> list[str]:
+    """TeX left in `text` (a page's text outside code and math): raw delimiters, control sequences
+    and ``$``, each quoted with its context."""
+    problems = []
+    for delimiter in RAW_TEX:
+        at = text.find(delimiter)
+        if at >= 0:
+            problems.append(f"raw {delimiter!r} in the text: {_quote(text, at, at + len(delimiter))}")
+    for kind, spans in (
+        ("TeX control sequence", [m.span() for m in TEX_COMMAND.finditer(text)]),
+        ("unpaired '$'", [(at, at + 1) for at, char in enumerate(text) if char == "$"]),
+    ):
+        for start, end in spans[:QUOTED]:
+            problems.append(f"{kind} {text[start:end]!r} in the text: {_quote(text, start, end)}")
+        if len(spans) > QUOTED:
+            problems.append(f"{kind}: {len(spans) - QUOTED} more in the text")
+    return problems
+
+
 def untypeset_math(dom: BeautifulSoup) -> list[str]:
-    """Math elements without MathJax output, then raw TeX delimiters in the text outside code."""
+    """Math elements without MathJax output, then TeX left in the text outside code and math."""
     problems = [
         f"math not typeset: {el.get_text()[:80]!r}"
         for el in dom.select("span.math, div.math")
         if el.find("mjx-container") is None
     ]
-    body = BeautifulSoup(str(dom.body or dom), "html.parser")
-    for tag in body.find_all(["script", "style", "pre", "code", "textarea", "mjx-container"]):
-        tag.decompose()
-    text = body.get_text(" ")
-    for delimiter in RAW_TEX:
-        at = text.find(delimiter)
-        if at >= 0:
-            problems.append(f"raw {delimiter!r} in the text: {text[max(0, at - 40) : at + 40]!r}")
-    return problems
+    return problems + stray_tex(text_outside_code(dom))
 
 
 def _local_target(page: Path, url: str) -> tuple[Path, str] | None:
@@ -248,3 +286,54 @@ def test_the_checks_reject_a_page_that_needs_the_network(chromium: str, tmp_path
         "link 'other.html#gone'",
         "link 'missing.html'",
     ]
+
+
+# FOGAN section 4 as it was (issue 24): the second source line of `$\tau_P(...)$` begins with "- ", which
+# Markdown reads as a list item, so the math is split, TeX is left in the text and ", maximised by "
+# is typeset as math; and as it is, with the "- " at the end of the line before.
+SPLIT_MATH = r"""Figure 1 of the paper shows this for $\mathbb P = \delta_0$, $\mathbb Q_\theta =
+\delta_\theta$ and $\lambda = \tfrac12$: $\tau_P(\delta_0\|\delta_\theta; f) = f(0) - f(\theta)
+- (f(0) - f(\theta))^2 / (2\theta)$, maximised by $f(0) - f(\theta) = \theta$, so
+$\tau_P(\delta_0\|\delta_\theta) = \theta/2$ and its derivative is $\tfrac12$."""
+WHOLE_MATH = SPLIT_MATH.replace("f(\\theta)\n- (", "f(\\theta) -\n(")
+
+
+def build_book(site: Path, pages: dict[str, str]) -> Path:
+    """`pages` (name -> Markdown) built by Jupyter Book into `site` as the chapters are: each page a
+    notebook of one Markdown cell, under the book's own _config.yml (its MyST extensions, MathJax
+    settings and offline MathJax), not executed. Returns the folder of the HTML."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config.pop("bibtex_bibfiles", None)  # the book's references are not needed here
+    config["execute"] = {"execute_notebooks": "off"}
+    site.mkdir()
+    (site / "_config.yml").write_text(yaml.safe_dump(config))
+    names = list(pages)
+    toc = {"format": "jb-book", "root": names[0], "chapters": [{"file": name} for name in names[1:]]}
+    (site / "_toc.yml").write_text(yaml.safe_dump(toc))
+    for name, markdown in pages.items():
+        cell = {"cell_type": "markdown", "metadata": {}, "source": f"# {name}\n\n{markdown}\n"}
+        notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+        (site / f"{name}.ipynb").write_text(json.dumps(notebook))
+    built = subprocess.run(
+        [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    return site / "_build" / "html"
+
+
+def test_the_checks_reject_math_split_by_a_list_item(chromium: str, tmp_path: Path) -> None:
+    """Negative control: FOGAN section 4's sentence with the "- " that split its math (the check for
+    raw delimiters alone let it through) is reported for the TeX and the unpaired `$` left in its
+    text; the same sentence with its math whole is not."""
+    html = build_book(tmp_path / "site", {"whole": WHOLE_MATH, "split": SPLIT_MATH})
+    whole = rendered_dom(chromium, html / "whole.html", tmp_path / "profile")
+    split = rendered_dom(chromium, html / "split.html", tmp_path / "profile")
+    assert untypeset_math(whole) == []
+    assert len(whole.select("span.math mjx-container")) == 7  # every $...$ of the sentence
+    problems = untypeset_math(split)
+    assert not any(line.startswith(("math not typeset", "raw ")) for line in problems), problems
+    assert any(line.startswith("TeX control sequence '\\\\tau' in the text") for line in problems), problems
+    assert any(line.startswith("unpaired '$'") for line in problems), problems
