@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -425,7 +425,10 @@ def glue_not_run(*names: str) -> None:
 # join independent real and generated points, that is, *different* data points (two modes of a
 # mixture), so they meet 6c only if the critic's gradient is zero between the data points too;
 # the anchored $\mu_{g, \mathrm{anc}}$ only if it is zero on the segments from the anchor to the
-# data: the last is the paper's test of how far the conditions reach.
+# data. The paper says of its two test measures ($\mu_{\mathrm{mid}}$ and $\mu_{g,\mathrm{anc}}$)
+# that they "are unintuitive but they still satisfy the assumptions"; it does not show that the
+# critic is flat there, and we do not verify the claim: section 5 shows a critic with which the
+# anchored measure meets Assumption 6c and one with which it does not.
 #
 # **Theorem 1.** Under Assumptions 1–4 and 6, the SGP µ-WGAN dynamics are locally stable at the
 # equilibrium. The sketch: at the equilibrium every term of the Jacobian that carries
@@ -753,14 +756,23 @@ else:
 # and a rate of $10^{-7}$ would blur the count of zeros), and evaluate the $10 \times 10$ Jacobian for the five measures of
 # Table 1, each written exactly on this discrete data ($\mu_{\mathrm{GP}}$ over all pairs and a
 # 4-point rule in $\epsilon$, $\mu_{\mathrm{mid}}$ over all pairs, $\mu_{g,\mathrm{anc}}$ with the
-# anchor $A = 3$), and for two controls: a point mass at $x = 0.2$, which covers none of the data
-# (Assumption 6b fails), and the WGAN.
+# anchor $A = 3$), and for two controls: a point mass at $x = 0.2$, and the WGAN.
 #
-# The checks: the field is zero at the point; the generator block $K_{GG}$ is zero and
-# $K_{DG} = -K_{GD}^\top$; $Q = -K_{DD}$ is symmetric positive semi-definite; no eigenvalue has a
-# positive real part; and exactly six eigenvalues are zero, with the $(w, b)$ columns of $J$ zero,
-# so that the null space is the set of predicted directions and every other eigenvalue has a
-# negative real part.
+# Assumption 6b asks that $Q$ be definite or that the measure's support contain the data's. The
+# second branch holds for $p_d$, $p_g$, $\mu_{\mathrm{GP}}$ and $\mu_{\mathrm{mid}}$ (each pair of
+# a data point with its own generated copy puts mass on it), but not for $\mu_{g,\mathrm{anc}}$,
+# whose 4-point rule puts no node on a data point, nor for the point mass at $0.2$, which covers
+# none either. What separates the anchored measure from the point mass is the first branch, the
+# *rank* of $Q$: on the three output weights $a$ (the directions off the set of equilibria) every
+# measure of the table gives rank 3, the point mass rank 1, the WGAN rank 0.
+#
+# The checks come in two kinds. The first hold for every measure and both controls alike, by
+# construction, since the critic is zero everywhere at $a = 0$: the field is zero at the point,
+# the generator block $K_{GG}$ is zero, $K_{DG} = -K_{GD}^\top$, $Q = -K_{DD}$ is symmetric positive
+# semi-definite, no eigenvalue has a positive real part and the $(w, b)$ columns of $J$ are zero.
+# They check the computation. The second tell the measures apart: $Q$ has rank 3, and exactly six
+# eigenvalues are zero, so that the null space is the set of predicted directions and every other
+# eigenvalue has a negative real part. The two controls fail both.
 
 # %%
 if chosen.runs("dynamics"):
@@ -800,55 +812,74 @@ if chosen.runs("dynamics"):
     wb = torch.tensor([1.0, -1.5, 0.7, 0.5, 0.0, -0.8], dtype=torch.float64)  # (w, b), fixed
     equilibrium = torch.cat([torch.zeros(units, dtype=torch.float64), wb, torch.zeros(1, dtype=torch.float64)])
     P = 3 * units  # critic parameters; the generator's one follows
-    rows, null_counts = [], {}
+    rows, null_counts, q_ranks, spectra = [], {}, {}, {}
     for name, mu in THEOREM.items():
         system = pl.SGPDynamics(tanh_critic, data_points, shifted, mu, lam, P, 1)
         J = system.jacobian(equilibrium).numpy()
-        eig = np.linalg.eigvals(J)
+        eig = spectra[name] = np.linalg.eigvals(J)
         Q = -J[:P, :P]
-        zero = np.abs(eig) < 1e-10  # exact zeros come out below 1e-15, the others above 1e-2
+        zero = np.abs(eig) < 1e-10  # the threshold between the zeros (printed) and the others (|Re| printed)
         null_counts[name] = int(zero.sum())
+        q_ranks[name] = int(np.linalg.matrix_rank(Q, tol=1e-10))  # Q's nonzero eigenvalues are printed
         rest = eig[~zero]
+        # The structure of J: these hold for every measure and both controls alike, since the critic
+        # is zero everywhere at a = 0 (checks of the computation, not of the theorem's conditions)
         assert np.abs(system.numpy_field(equilibrium.numpy())).max() < 1e-14, name
         assert np.abs(J[P:, P:]).max() < 1e-14, name  # K_GG = 0
         assert np.abs(J[:P, P:] + J[P:, :P].T).max() < 1e-14, name  # K_DG = -K_GD^T
         assert np.abs(Q - Q.T).max() < 1e-14 and np.linalg.eigvalsh(Q).min() > -1e-12, name  # Q PSD
         assert eig.real.max() < 1e-12, name  # no eigenvalue with a positive real part
         assert np.abs(J[:, units:P]).max() < 1e-15, name  # the (w, b) directions are null directions (a = 0)
+        # What tells the measures apart: Q's rank on the output weights a, and with it the null count
         if "control" not in name:
-            assert null_counts[name] == 2 * units and rest.real.max() < -1e-3, name  # and the only ones
+            assert q_ranks[name] == units, name  # Assumption 6b's first branch: Q definite on a
+            assert null_counts[name] == 2 * units and rest.real.max() < -1e-3, name  # only the predicted zeros
         rows.append([
-            name, null_counts[name], f"{rest.real.max():.4f}", f"{rest.real.min():.4f}",
-            f"{np.linalg.eigvalsh(Q).max():.4f}", f"{np.abs(rest.imag).max():.4f}",
+            name, q_ranks[name], null_counts[name], f"{np.abs(eig[zero]).max():.0e}", f"{rest.real.max():.4f}",
+            f"{rest.real.min():.4f}", f"{np.linalg.eigvalsh(Q).max():.4f}", f"{np.abs(rest.imag).max():.4f}",
         ])  # fmt: skip
-    assert null_counts["δ₀.₂ (control)"] == 2 * units + 1  # a null direction the theorem does not predict
-    # ... along output weights v with zero critic slope at 0.2 and zero mean slope on the data
+    # controls of the same two checks: the point mass (rank one) and the WGAN (Q = 0)
+    assert q_ranks["δ₀.₂ (control)"] == 1 and null_counts["δ₀.₂ (control)"] == 2 * units + 1  # an unpredicted zero
+    assert q_ranks["WGAN (control)"] == 0 and null_counts["WGAN (control)"] == P + 1 - 2
+    assert np.abs(spectra["WGAN (control)"].real).max() < 1e-12  # a centre: Q = 0
+    header = ["penalty measure", "rank of Q", "zero eigenvalues", "largest |zero|", "max Re (others)",
+              "min Re (others)", "largest eig. of Q", "max |Im|"]  # fmt: skip
+    display(Markdown(markdown_table(header, rows)))
+
+    # the point mass's seventh null direction: output weights v with zero critic slope at 0.2 and
+    # zero mean slope on the data
     def slopes(x: torch.Tensor) -> torch.Tensor:
         return wb[:units] * (1 - torch.tanh(x * wb[:units] + wb[units:]) ** 2)  # d/dx of each unit
 
     v = torch.linalg.svd(torch.stack([slopes(torch.tensor(0.2, dtype=torch.float64)), slopes(points).mean(0)])).Vh[-1]
     bad = torch.cat([0.1 * v, wb, torch.zeros(1, dtype=torch.float64)])
     atom_system = pl.SGPDynamics(tanh_critic, data_points, shifted, THEOREM["δ₀.₂ (control)"], lam, P, 1)
+    bad_field = np.abs(atom_system.numpy_field(bad.numpy())).max()
     bad_critic = tanh_critic(points, bad[:P]).abs()
-    assert np.abs(atom_system.numpy_field(bad.numpy())).max() < 1e-14 and bad_critic.min() > 1e-3  # a bad equilibrium
-    assert null_counts["WGAN (control)"] == P + 1 - 2 and np.abs(eig.real).max() < 1e-12  # a centre: Q = 0
-    header = ["penalty measure", "zero eigenvalues", "max Re (others)", "min Re (others)", "largest eig. of Q", "max |Im|"]
-    display(Markdown(markdown_table(header, rows)))
+    print(
+        f"δ₀.₂: at (0.1 v, w, b, θ = 0) the field is {bad_field:.1e} and |D| on the data points is "
+        + ", ".join(f"{d:.4f}" for d in bad_critic)
+    )
+    assert bad_field < 1e-14 and bad_critic.min() > 1e-3  # a bad equilibrium
 
 # %% [markdown]
-# The table shows that all five measures meet the theorem's predictions exactly (asserted): six
-# zero eigenvalues (below $10^{-15}$), those of the $(w, b)$ directions, and four with negative real
-# part, two real and a complex pair. The slowest rate differs between measures, from $-0.016$
+# The table shows that all five measures meet the theorem's predictions exactly (asserted): $Q$ of
+# rank 3, six zero eigenvalues (the largest in modulus is printed; the test is $|\lambda| <
+# 10^{-10}$), those of the $(w, b)$ directions, and four with negative real part, two real and a
+# complex pair. The slowest rate differs between measures, from $-0.016$
 # ($\mu_{g,\mathrm{anc}}$, whose points lie mostly away from the data) to $-0.041$
 # ($\mu_{\mathrm{GP}}$); $p_d$ and $p_g$ coincide, as they must at a realizable equilibrium. The
 # theorem is about the sign, not the rate. The point
-# mass at $0.2$ breaks Assumption 6b: $Q$ has rank one, and a seventh zero eigenvalue appears
-# (asserted), along output weights $v$ that give the critic zero slope at $0.2$ and zero mean slope
-# on the data. Along it the failure is exact, not only linear: $(\epsilon v, w, b, \theta = 0)$ is
-# an equilibrium for every $\epsilon$ (asserted for $\epsilon = 0.1$: field below $10^{-14}$)
-# whose critic is not zero on the data ($|D| > 0.026$ at every data point), a bad equilibrium beside the
-# good one of the kind Assumption 4 excludes, which the coverage of 6b prevents. Without a penalty $Q = 0$ and only a purely
-# imaginary pair is left, the rotation of sections 2–3 in ten dimensions.
+# mass at $0.2$ breaks Assumption 6b in both branches: $Q$ has rank one, and a seventh zero
+# eigenvalue appears (asserted), along output weights $v$ that give the critic zero slope at $0.2$
+# and zero mean slope on the data. ($\mu_{g,\mathrm{anc}}$ covers no data point either; its $Q$ of
+# rank 3 is what keeps it inside the theorem.) Along $v$ the failure is exact, not only linear:
+# $(\epsilon v, w, b, \theta = 0)$ is an equilibrium for every $\epsilon$ (asserted for
+# $\epsilon = 0.1$: the field printed below the table, under $10^{-14}$) whose critic is not zero
+# on the data (the $|D|$ printed, at least 0.026 at each data point; asserted above $10^{-3}$), a bad
+# equilibrium beside the good one of the kind Assumption 4 excludes, and which $Q$ of full rank
+# on $a$ rules out (the penalty's gradient $\lambda Q a$ is then not zero). Without a penalty $Q = 0$ and only a purely imaginary pair is
+# left, the rotation of sections 2–3 in ten dimensions.
 #
 # WGAN-GP's own penalty $(\|\nabla_x D\| - 1)^2$ cannot be checked this way: at these equilibria
 # $\nabla_x D = 0$, where its derivative does not exist (section 1). `pl.SGPDynamics` takes the
@@ -878,21 +909,32 @@ if chosen.runs("dynamics"):
         return tanh_critic(x, psi) + torch.relu(x[:, 0] - 2.5) ** 3  # zero up to x = 2.5
 
     rows = []
+    times = np.linspace(0.0, 1000.0, 2001)  # every 0.5: the generator's first swing peaks near t = 5
     for A in (2.4, 3.0):
         anchored = (lambda at: lambda psi, theta: between(at, points + theta, eps_nodes, eps_weights))(
             torch.tensor([[A]], dtype=torch.float64)
         )
         system = pl.SGPDynamics(bumped_critic, data_points, shifted, anchored, lam, P, 1)
         plain = pl.SGPDynamics(tanh_critic, data_points, shifted, anchored, lam, P, 1)
-        field = np.abs(system.numpy_field(equilibrium.numpy())).max()
-        path = system.trajectory(equilibrium.numpy(), 1000.0, 41, rtol=1e-6, atol=1e-9)
+        start_field = system.numpy_field(equilibrium.numpy())
+        field = np.abs(start_field).max()
+        path = system.trajectory(equilibrium.numpy(), times[-1], len(times), rtol=1e-6, atol=1e-9)
         penalty = [system.penalty_integral(torch.from_numpy(x[:P]), torch.from_numpy(x[P:])).detach().item() for x in path[[0, -1]]]
-        shift, wb_moved = np.abs(path[:, -1]).max(), np.linalg.norm(path[-1, units:P] - path[0, units:P])
+        theta_path = np.abs(path[:, -1])
+        shift, wb_moved = theta_path.max(), np.linalg.norm(path[-1, units:P] - path[0, units:P])
         if A < 2.5:  # the segments stay where the critic is zero: nothing changes
             assert field < 1e-14 and np.abs(system.jacobian(equilibrium).numpy() - plain.jacobian(equilibrium).numpy()).max() < 1e-13
             assert shift < 1e-12 and penalty[0] < 1e-15
-        else:  # they leave it: no equilibrium; the critic flattens the segments, the generator barely moves
-            assert field > 1e-3 and penalty[-1] < 0.6 * penalty[0] and 1e-3 < shift < 1e-2
+        else:  # they leave it: no equilibrium; the critic flattens the segments, the generator is pushed off
+            largest = int(np.abs(start_field).argmax())
+            print(
+                f"A = {A}: largest entry of the field at the point {start_field[largest]:+.2e} (coordinate "
+                f"{largest}: output weight a_{largest + 1}); penalty integral at t = 1000 {penalty[-1] / penalty[0]:.2f} "
+                f"of its start; max |θ| {shift:.4f} at t = {times[theta_path.argmax()]:.1f}; |θ| at t = 1000 "
+                f"{theta_path[-1]:.4f}; max |field| at t = 1000 {np.abs(system.numpy_field(path[-1])).max():.1e}"
+            )
+            assert field > 1e-3 and penalty[-1] < 0.6 * penalty[0]  # no equilibrium; the critic flattens the segments
+            assert 1e-3 < shift < 1e-1 and theta_path[-1] > 1e-3  # the generator is displaced (order 1e-2), not back
         rows.append([f"µg,anc, A = {A}", f"{field:.1e}", f"{penalty[0]:.4f} → {penalty[-1]:.4f}", f"{shift:.4f}", f"{wb_moved:.2f}"])
     header = ["measure (critic zero up to 2.5)", "max |field| at the point", "penalty integral, t = 0 → 1000",
               "max |θ| up to t = 1000", "‖Δ(w, b)‖ at t = 1000"]  # fmt: skip
@@ -900,27 +942,36 @@ if chosen.runs("dynamics"):
 
 # %% [markdown]
 # With the anchor outside the critic's zero set the penalty's own gradient, $\lambda
-# \E_\mu[\nabla_x D \, \nabla_\psi \nabla_x D]$, is not zero at the point (asserted; its largest
-# entry is about $7.5 \times 10^{-3}$, along an output weight $a_j$): the realizable point is no
-# equilibrium, the term that the theorem's proof sets to zero with Assumption 6c is not zero. What
-# the dynamics do instead is mild here: the critic reshapes itself to flatten the anchored
-# segments (the penalty integral halves by $t = 1000$ and $(w, b)$ move by about 1.1), and the
-# generator is displaced by less than $0.01$ on the way (asserted, between $10^{-3}$ and
-# $10^{-2}$). Over longer times the referee's integration to $t = 8000$ found $|\theta|$ below
-# $0.006$ throughout and the field down to $2 \times 10^{-4}$. So the failure of 6c costs the
-# guarantee, not (in this model) the training; it is the reason the paper's anchored measure is a
-# test of the conditions rather than a safe choice, since an anchor far from the data meets them
-# only if the critic is flat along the whole way to it. The same holds, less visibly, for
-# $\mu_{\mathrm{GP}}$ and $\mu_{\mathrm{mid}}$, whose segments and midpoints join *different*
-# data points: they too need the critic flat between the data, not only on it.
+# \E_\mu[\nabla_x D \, \nabla_\psi \nabla_x D]$, is not zero at the point (asserted above
+# $10^{-3}$; its largest entry, printed above, is about $-7.5 \times 10^{-3}$, along the output
+# weight $a_3$): the realizable point is no equilibrium, since the term that the theorem's proof
+# sets to zero with Assumption 6c is not zero. The dynamics then move both players. The critic
+# reshapes itself to flatten the anchored segments: by $t = 1000$ the penalty integral has fallen
+# to half its start (the printed ratio, 0.50; asserted below 0.6) and $(w, b)$ have moved by about
+# 1.1 (the table). The generator is pushed off the data: $|\theta|$ peaks at about $0.010$ near
+# $t = 5$, then swings slowly, and at $t = 1000$ it is still about $0.004$ from the data, with the
+# field at about $10^{-3}$ (printed; asserted: the largest $|\theta|$ between $10^{-3}$ and
+# $10^{-1}$, and $|\theta| > 10^{-3}$ at $t = 1000$; with $A = 2.4$, the control, $|\theta|$ stays
+# below $10^{-12}$ and the penalty at zero). The displacement is small against the data's spacing
+# (1.5), but this execution does not show that it dies out: the failure of 6c costs the guarantee,
+# and what it costs training is left open by a model this small. An anchor far from the data meets
+# Assumption 6c only if the critic is flat along the whole way to it. The same holds, less
+# visibly, for $\mu_{\mathrm{GP}}$ and $\mu_{\mathrm{mid}}$, whose segments and midpoints join
+# *different* data points: they too need the critic flat between the data, not only on it. The
+# paper says its two test measures "are unintuitive but they still satisfy the assumptions"; it
+# does not show that a trained critic is flat between the modes or along the anchor's segments,
+# and this chapter does not verify that claim either: on our tanh critic the anchored measure
+# meets the assumptions with one critic and breaks them with another.
 
 # %% [markdown]
 # ## 6. The 2-D data (section 5.1, Figure 4)
 #
-# The paper trains every method of Table 1 on the three 2-D data sets of WGAN-GP's toy code (8
-# gaussians, 25 gaussians, the swiss roll; for 30,000, 200,000 and 100,000 iterations) with the
-# settings of `gan_toy.py`, and shows the final samples of the five measures (Figure 4). It reports
-# no number, only that $p_\theta$ converged for every measure. We measure how close each
+# The paper's section 5.1 trains the simple penalty with its five measures on the three 2-D data
+# sets of WGAN-GP's toy code (8 gaussians, 25 gaussians, the swiss roll; for 30,000, 200,000 and
+# 100,000 iterations) with the settings of `gan_toy.py`, and shows their final samples (Figure 4).
+# It shows no run of the clipped WGAN or WGAN-GP on these data and reports no number, only that
+# $p_\theta$ converged for every measure. We add the two baselines of Table 1 and the
+# unconstrained WGAN, with the same settings. We measure how close each
 # generator is to the data by the exact $W_1$ distance (POT) between `toy_eval_samples`
 # generated points from fixed noise and as many held-out real points (500 at CPU scale, 1,000 at
 # the paper's), every quarter of the run, over `seeds` seeds, and run the unconstrained WGAN as a
@@ -997,19 +1048,32 @@ else:
 # * **Clipping has not started**: 0.93–0.98 on every data set. TF1's RMSProp at $5 \cdot 10^{-5}$,
 #   the official setting, takes its first steps at about the learning rate times the gradient
 #   (its mean square starts at 1; see the WGAN-GP chapter), and 150 iterations are not enough.
-# * **Every measure trains**: WGAN-GP and the simple penalty on each of the five measures end at
-#   0.42–0.71 of their start on the 8 gaussians, 0.27–0.51 on the 25 gaussians and 0.28–0.49 on the
-#   swiss roll (final $W_1$ 0.67–0.91, 0.41–0.74 and 0.40–0.73). Within one seed the measures and
-#   WGAN-GP end up to 0.27 apart (0.16 without $\mu_{g,\mathrm{anc}}$), with no measure
-#   consistently best; among the five measures $\mu_{g,\mathrm{anc}}$ is the worst on the 25
-#   gaussians in 4 of 5 seeds and on the swiss roll in 3 (up to 0.74 and 0.73,
-#   where the other four end at most 0.52 and 0.59). Asserted, in every seed of this execution: a ratio below 0.8, between the
-#   penalised runs' worst (0.71) and clipping's best (0.93); clipping, the negative control, fails it.
-# * **The unconstrained WGAN is not a usable control at this length.** It ends at 0.46–1.30 of its
-#   start: in some seeds as close to the data as the penalised runs (0.50 of its start on the 8
-#   gaussians in seed 2), in others further away than where it started. Its critic has not grown far enough in
-#   150 iterations to wreck training reliably, so the toy data at CPU scale cannot show that the
-#   penalty is what makes these runs train; section 7 can.
+# * **The penalised runs move toward the data**: WGAN-GP and the simple penalty on each of the
+#   five measures end at 0.42–0.71 of their start on the 8 gaussians, 0.27–0.51 on the 25 gaussians
+#   and 0.28–0.49 on the swiss roll (final $W_1$ 0.67–0.91, 0.41–0.74 and 0.40–0.73). Within one
+#   seed the measures and WGAN-GP end up to 0.27 apart (0.16 without $\mu_{g,\mathrm{anc}}$), with
+#   no measure consistently best; among the five measures $\mu_{g,\mathrm{anc}}$ is the worst on
+#   the 25 gaussians in 4 of 5 seeds and on the swiss roll in 3 (up to 0.74 and 0.73, where the
+#   other four end at most 0.52 and 0.59). Not in every run, though: over seeds 0–8 (the record's
+#   executions with `seed` 0–7, its check seeds included) 3 of the 162 penalised runs end at or
+#   above 0.8 of their start, all on the 8 gaussians at seed 6, where every method is slow (WGAN-GP
+#   0.90, $p_g$ 0.89, $\mu_{g,\mathrm{anc}}$ 0.81; the best there, $p_d$, 0.75). Asserted therefore
+#   over the runs of this execution, not run by run: each method's mean ratio over its six runs
+#   (three data sets, two seeds; printed below with the count of its runs at or above 0.8) is
+#   below 0.8, between the penalised methods' worst mean in the record's executions 0–3 (about
+#   0.5) and clipping's best (0.94).
+# * **What that check shows, and what it does not.** It shows that with Adam the penalised
+#   generators move toward the data within 150 iterations. Clipping fails it because TF1's RMSProp
+#   has not yet moved its generator, not because of its constraint: a control that the check can
+#   fail, not a control of the penalty. The control the penalty would need, the unconstrained WGAN
+#   (the same Adam and the same 150 iterations without a penalty), passes it in 2 of the record's 4
+#   executions 0–3 (means 0.54 and 0.69; 0.80 and 1.04 in the other two): its single runs end at
+#   0.46–1.30 of their start over seeds 0–4, 7 of the 15 below 0.8, in some seeds as close to the
+#   data as the penalised runs (0.50 of its start on the 8 gaussians in seed 2), in others further
+#   away than where they started. Its critic has not grown far enough in 150 iterations to wreck
+#   training reliably, so the toy data at CPU scale do not show that the penalty is what makes
+#   these runs train; section 7 does, where the unconstrained WGAN fails the same kind of check in
+#   every seed of the record.
 #
 # The paper's Figure 4 shows the five measures' samples after 30,000 to 200,000 iterations; at
 # CPU scale the generators have found the rough shape of each data set, as the samples above show,
@@ -1024,17 +1088,27 @@ if chosen.runs("toy"):
             f"{ds} {m} " + " ".join(f"{progress[(ds, m, s)]:.2f}" for s in seed_list) for ds in TOY_STEPS for m in TOY
         )
     )  # fmt: skip
+    runs_of = {m: [progress[(ds, m, s)] for ds in TOY_STEPS for s in seed_list] for m in TOY}
+    mean_progress = {m: float(np.mean(v)) for m, v in runs_of.items()}
+    print(
+        f"mean final / first W1 over the {len(seed_list) * len(TOY_STEPS)} runs of each method "
+        "(runs at or above 0.8 of their start): "
+        + ", ".join(f"{m} {mean_progress[m]:.2f} ({sum(v >= 0.8 for v in runs_of[m])})" for m, v in runs_of.items())
+    )
     if check:
-        for ds in TOY_STEPS:
-            for m in ("WGAN-GP", *SGP):
-                assert all(progress[(ds, m, s)] < 0.8 for s in seed_list), (ds, m)  # every measure trains
-            assert all(progress[(ds, "WGAN (clipping)", s)] >= 0.8 for s in seed_list), ds  # control: stalled
+        for m in ("WGAN-GP", *SGP):
+            assert mean_progress[m] < 0.8, m  # with Adam and a penalty the generator moves toward the data
+        # control: a generator that has not moved (clipping's RMSProp at 5e-5); not a control of the
+        # penalty, which the unconstrained WGAN would be but is not at this length (see above)
+        assert not mean_progress["WGAN (clipping)"] < 0.8
 
 # %% [markdown]
 # ## 7. MNIST (section 5.1, Figure 5)
 #
-# On MNIST the paper trains every method for 200,000 iterations with the anchor "784 gray pixels"
-# and shows samples (its Figures 1 and 5), again without a number. We run the networks of
+# On MNIST the paper trains the five measures for 200,000 iterations with the anchor "784 gray
+# pixels" and shows their samples (Figure 1: $\mu_{\mathrm{mid}}$ and $\mu_{g,\mathrm{anc}}$;
+# Figure 5: all five), again without a number; the clipped WGAN, WGAN-GP and the unconstrained
+# WGAN are ours, as on the 2-D data. We run the networks of
 # `gan_mnist.py` (a sigmoid generator on images in $[0, 1]$, critic and generator without batch
 # normalisation except the clipped WGAN's, 5 critic steps, Adam $10^{-4}$, $\beta = (0.5, 0.9)$),
 # so that gray is 0.5. **At CPU scale the data are not MNIST** but scikit-learn's 8x8 digits,
@@ -1086,7 +1160,11 @@ else:
 #   (which has not started, 1.00 of its start, as on the toy data), fail the same check.
 # * The measures are not equally good: $p_d$ (penalising on real digits only) and the gray anchor
 #   are the two furthest from the data in every seed, and WGAN-GP is the closest in every seed. The paper shows MNIST samples for every
-#   measure and no number, so there is nothing to compare this ranking with.
+#   measure and no number, so there is nothing to compare this ranking with. Its CIFAR-10 numbers
+#   rank the anchored measure differently: Table 2 gives $\mu_{g,\mathrm{anc}}$ the best FID of all
+#   with the DCGAN (33.7, against 33.9–38.9 for the other measures and 35.0 for WGAN-GP) and the
+#   worst of the measures with the ResNet (22.4); our short runs on digits with a gray anchor, here
+#   and on the 2-D data, cannot say whether the length, the data or the anchor makes the difference.
 
 # %%
 if chosen.runs("mnist"):
@@ -1241,8 +1319,8 @@ if "dynamics" in chosen:
          f"ends at ψ ∈ [{ends[:, 0].min():.2f}, {ends[:, 0].max():.2f}], θ = 0; the linear critic at (0, 0)",
          EXACT, COMMANDS["dynamics"]],
         ["Theorem 1: locally stable for every measure meeting Assumption 6",
-         "5 of 5 measures: 6 zero eigenvalues, the predicted ones, the others Re < 0; δ₀.₂: "
-         f"{null_counts['δ₀.₂ (control)']} zero; WGAN: a centre", EXACT, COMMANDS["dynamics"]],
+         "5 of 5 measures: Q of rank 3, 6 zero eigenvalues, the predicted ones, the others Re < 0; δ₀.₂: "
+         f"rank {q_ranks['δ₀.₂ (control)']}, {null_counts['δ₀.₂ (control)']} zero; WGAN: a centre", EXACT, COMMANDS["dynamics"]],
     ]  # fmt: skip
 else:
     rows.append(["Lemmas 1–3, Theorem 1", NOT_RUN_HERE, EXACT, COMMANDS["dynamics"]])
