@@ -4,11 +4,13 @@ and whether its asserts hold at seeds they were not fitted to.
 A chapter states what it measured "over seeds 0-3" as ranges, and sets its asserts' thresholds from
 them. ``make seeds`` (``python -m paperlib.seeds``) executes it with each *record seed* (0-3,
 asserts off) and then with each *check seed* (4-7, asserts on; every cell runs even after a failing
-assert, so that each failure is reported, not only the first). :func:`record_seeds` keeps the
-evidence in ``results/<chapter>/cpu-seeds.json``: every line each code cell printed or displayed
-as text (tables included), grouped by the chapter's sections (its level-2 headings), for each
-execution its parameters, duration and failed asserts, with the commit, device and date.
-:func:`seed_printouts` gives them back for the chapter to show.
+assert, so that the first failure of each cell is reported, not only the first of the execution).
+A chapter's runs use consecutive seeds from ``seed`` (``seed``, ``seed + 1``, ...), so the check
+executions share some run seeds with the record's; the seeds beyond the record's are new.
+:func:`record_seeds` keeps the evidence in ``results/<chapter>/cpu-seeds.json``: every line each
+code cell printed or displayed as text (tables included), grouped by the chapter's sections (its
+level-2 headings), for each execution its parameters, duration and failed asserts, with the
+commit, device and date. :func:`seed_printouts` gives them back for the chapter to show.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def execute_seed(notebook: str | os.PathLike, output: str | os.PathLike, seed: int, check: bool) -> Path:
     """Execute ``notebook`` with papermill at ``-p seed seed -p check check`` into ``output``, in the
     notebook's folder. With ``check`` every cell runs even after one fails (nbclient's
-    ``allow_errors``), so that :func:`failed_asserts` sees every failing assert; without it the first
-    error stops the execution and is raised, as an execution with asserts off must not fail."""
+    ``allow_errors``), so that :func:`failed_asserts` sees the first failing assert of every cell (an
+    error in a later cell that depends on a failed one is listed too); without it the first error
+    stops the execution and is raised, as an execution with asserts off must not fail."""
     import papermill  # the book's dependency: imported only where a chapter is executed
 
     notebook = Path(notebook).resolve()
@@ -116,12 +119,16 @@ def _text(output: dict) -> str | None:
     return None
 
 
-def record_seeds(chapter: str, notebooks: Sequence[str | os.PathLike], root: Path | None = None) -> Path:
+def record_seeds(
+    chapter: str, notebooks: Sequence[str | os.PathLike], root: Path | None = None, command: str | None = None
+) -> Path:
     """Write ``<chapter>/cpu-seeds.json`` under ``root`` (default
     :func:`~paperlib.report.results_root`) from papermill executions of ``nbs/<chapter>.ipynb``, one
     per seed, atomically. Each must have an injected ``seed`` (seeds must differ) and have run every
     cell: an execution with asserts off (``check`` False) without an error, one with asserts on as
-    :func:`execute_seed` runs it, its failed asserts (:func:`failed_asserts`) kept in the record."""
+    :func:`execute_seed` runs it, its failed asserts (:func:`failed_asserts`) kept in the record.
+    ``command`` is the command recorded as having made the record (default ``make seeds
+    CHAPTER=<chapter>``)."""
     seeds: dict[str, dict] = {}
     for path in notebooks:
         meta = json.loads(Path(path).read_text())["metadata"].get("papermill", {})
@@ -145,7 +152,7 @@ def record_seeds(chapter: str, notebooks: Sequence[str | os.PathLike], root: Pat
         }
     record = {
         "chapter": chapter,
-        "command": f"make seeds CHAPTER={chapter}",
+        "command": command or f"make seeds CHAPTER={chapter}",
         "device": describe_device(torch.device("cpu")),
         **provenance(),
         "seeds": dict(sorted(seeds.items(), key=lambda item: int(item[0]))),
@@ -205,7 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.chapter}: seed {seed}, asserts {'on' if check else 'off'}", flush=True)
         output = args.out / f"{args.chapter}-seed{seed}.ipynb"
         notebooks.append(execute_seed(args.nbs / f"{args.chapter}.ipynb", output, seed, check))
-    path = record_seeds(args.chapter, notebooks)
+    command = f"make seeds CHAPTER={args.chapter} SEEDS='{' '.join(map(str, args.seeds))}'"
+    command += f" CHECK_SEEDS='{' '.join(map(str, args.check_seeds))}'"
+    path = record_seeds(args.chapter, notebooks, command=command)
     summary = check_summary(json.loads(path.read_text()))
     print(f"recorded in {path}", *summary, sep="\n")
     return 1 if any("FAILED" in line for line in summary) else 0

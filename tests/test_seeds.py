@@ -165,5 +165,6 @@ def test_make_seeds_records_both_kinds_and_fails_on_a_failed_assert(
     assert "[seed 3] asserts on: FAILED 1. One: AssertionError: odd seed 3" in printed
     record = json.loads((tmp_path / "results" / "toy_chapter" / "cpu-seeds.json").read_text())
     assert list(record["seeds"]) == ["0", "2", "3"] and record["seeds"]["0"]["failed_asserts"] is None
+    assert record["command"] == "make seeds CHAPTER=toy_chapter SEEDS='0' CHECK_SEEDS='2 3'"
     with pytest.raises(SystemExit):
         main(["toy_chapter", "--seeds", "1", "--check-seeds", "1"])
