@@ -762,9 +762,13 @@ else:
 # second branch holds for $p_d$, $p_g$, $\mu_{\mathrm{GP}}$ and $\mu_{\mathrm{mid}}$ (each pair of
 # a data point with its own generated copy puts mass on it), but not for $\mu_{g,\mathrm{anc}}$,
 # whose 4-point rule puts no node on a data point, nor for the point mass at $0.2$, which covers
-# none either. What separates the anchored measure from the point mass is the first branch, the
-# *rank* of $Q$: on the three output weights $a$ (the directions off the set of equilibria) every
-# measure of the table gives rank 3, the point mass rank 1, the WGAN rank 0.
+# none either. Taken literally, the first branch fails for every measure too: on all ten
+# parameters $Q$ has six zero eigenvalues, along $(w, b)$ and $\theta$. We read it on the three
+# output weights $a$, the directions off the set of equilibria, because that is what the theorem's
+# proof uses (its step $N(Q) \subseteq N(R^\top)$, with $R$ nonzero only on $a$): our reading, not
+# the paper's words. Read so, what separates the anchored measure from the point mass is the
+# *rank* of $Q$ on $a$: every measure of the table gives rank 3, the point mass rank 1, the WGAN
+# rank 0.
 #
 # The checks come in two kinds. The first hold for every measure and both controls alike, by
 # construction, since the critic is zero everywhere at $a = 0$: the field is zero at the point,
@@ -832,7 +836,7 @@ if chosen.runs("dynamics"):
         assert np.abs(J[:, units:P]).max() < 1e-15, name  # the (w, b) directions are null directions (a = 0)
         # What tells the measures apart: Q's rank on the output weights a, and with it the null count
         if "control" not in name:
-            assert q_ranks[name] == units, name  # Assumption 6b's first branch: Q definite on a
+            assert q_ranks[name] == units, name  # Assumption 6b's first branch as we read it: Q definite on a
             assert null_counts[name] == 2 * units and rest.real.max() < -1e-3, name  # only the predicted zeros
         rows.append([
             name, q_ranks[name], null_counts[name], f"{np.abs(eig[zero]).max():.0e}", f"{rest.real.max():.4f}",
@@ -872,8 +876,8 @@ if chosen.runs("dynamics"):
 # theorem is about the sign, not the rate. The point
 # mass at $0.2$ breaks Assumption 6b in both branches: $Q$ has rank one, and a seventh zero
 # eigenvalue appears (asserted), along output weights $v$ that give the critic zero slope at $0.2$
-# and zero mean slope on the data. ($\mu_{g,\mathrm{anc}}$ covers no data point either; its $Q$ of
-# rank 3 is what keeps it inside the theorem.) Along $v$ the failure is exact, not only linear:
+# and zero mean slope on the data. ($\mu_{g,\mathrm{anc}}$ covers no data point either; on our
+# reading of 6b, its $Q$ of rank 3 on $a$ is what keeps it inside the theorem.) Along $v$ the failure is exact, not only linear:
 # $(\epsilon v, w, b, \theta = 0)$ is an equilibrium for every $\epsilon$ (asserted for
 # $\epsilon = 0.1$: the field printed below the table, under $10^{-14}$) whose critic is not zero
 # on the data (the $|D|$ printed, at least 0.026 at each data point; asserted above $10^{-3}$), a bad
@@ -931,10 +935,12 @@ if chosen.runs("dynamics"):
                 f"A = {A}: largest entry of the field at the point {start_field[largest]:+.2e} (coordinate "
                 f"{largest}: output weight a_{largest + 1}); penalty integral at t = 1000 {penalty[-1] / penalty[0]:.2f} "
                 f"of its start; max |θ| {shift:.4f} at t = {times[theta_path.argmax()]:.1f}; |θ| at t = 1000 "
-                f"{theta_path[-1]:.4f}; max |field| at t = 1000 {np.abs(system.numpy_field(path[-1])).max():.1e}"
+                f"{theta_path[-1]:.4f}, its largest over t in [500, 1000] {theta_path[times >= times[-1] / 2].max():.4f}; "
+                f"max |field| at t = 1000 {np.abs(system.numpy_field(path[-1])).max():.1e}"
             )
             assert field > 1e-3 and penalty[-1] < 0.6 * penalty[0]  # no equilibrium; the critic flattens the segments
-            assert 1e-3 < shift < 1e-1 and theta_path[-1] > 1e-3  # the generator is displaced (order 1e-2), not back
+            late = theta_path[times >= times[-1] / 2].max()  # |theta| swings slowly through zero: a window, not one time
+            assert 1e-3 < shift < 1e-1 and late > 1e-3  # the generator is displaced (order 1e-2), and again later
         rows.append([f"µg,anc, A = {A}", f"{field:.1e}", f"{penalty[0]:.4f} → {penalty[-1]:.4f}", f"{shift:.4f}", f"{wb_moved:.2f}"])
     header = ["measure (critic zero up to 2.5)", "max |field| at the point", "penalty integral, t = 0 → 1000",
               "max |θ| up to t = 1000", "‖Δ(w, b)‖ at t = 1000"]  # fmt: skip
@@ -949,10 +955,12 @@ if chosen.runs("dynamics"):
 # reshapes itself to flatten the anchored segments: by $t = 1000$ the penalty integral has fallen
 # to half its start (the printed ratio, 0.50; asserted below 0.6) and $(w, b)$ have moved by about
 # 1.1 (the table). The generator is pushed off the data: $|\theta|$ peaks at about $0.010$ near
-# $t = 5$, then swings slowly, and at $t = 1000$ it is still about $0.004$ from the data, with the
-# field at about $10^{-3}$ (printed; asserted: the largest $|\theta|$ between $10^{-3}$ and
-# $10^{-1}$, and $|\theta| > 10^{-3}$ at $t = 1000$; with $A = 2.4$, the control, $|\theta|$ stays
-# below $10^{-12}$ and the penalty at zero). The displacement is small against the data's spacing
+# $t = 5$, then swings slowly through zero and back, and at $t = 1000$ it is about $0.004$ from the
+# data, with the field at about
+# $10^{-3}$ (printed; asserted: the largest $|\theta|$ between $10^{-3}$ and $10^{-1}$, and again
+# above $10^{-3}$ somewhere in the run's second half, a window rather than one time, since a
+# single time could fall on a crossing; with $A = 2.4$, the control, $|\theta|$ stays below
+# $10^{-12}$ and the penalty at zero). The displacement is small against the data's spacing
 # (1.5), but this execution does not show that it dies out: the failure of 6c costs the guarantee,
 # and what it costs training is left open by a model this small. An anchor far from the data meets
 # Assumption 6c only if the critic is flat along the whole way to it. The same holds, less
@@ -974,8 +982,8 @@ if chosen.runs("dynamics"):
 # unconstrained WGAN, with the same settings. We measure how close each
 # generator is to the data by the exact $W_1$ distance (POT) between `toy_eval_samples`
 # generated points from fixed noise and as many held-out real points (500 at CPU scale, 1,000 at
-# the paper's), every quarter of the run, over `seeds` seeds, and run the unconstrained WGAN as a
-# control. At CPU scale the MLPs are 64 wide and every run lasts 150 iterations.
+# the paper's), every quarter of the run, over `seeds` seeds, and run the unconstrained WGAN for
+# comparison (below: it is no control of the penalty at this length). At CPU scale the MLPs are 64 wide and every run lasts 150 iterations.
 
 # %% tags=["hide-input"]
 if chosen.runs("toy"):
@@ -1038,7 +1046,7 @@ else:
 # ```{glue:figure} sgp-fig-toy-samples
 # :name: sgp-fig-toy-samples
 #
-# Figure 4 of the paper with the baselines and the control: real (orange) and generated (green)
+# Figure 4 of the paper with the baselines and the unconstrained WGAN: real (orange) and generated (green)
 # samples after training, first seed.
 # ```
 #
@@ -1059,8 +1067,9 @@ else:
 #   above 0.8 of their start, all on the 8 gaussians at seed 6, where every method is slow (WGAN-GP
 #   0.90, $p_g$ 0.89, $\mu_{g,\mathrm{anc}}$ 0.81; the best there, $p_d$, 0.75). Asserted therefore
 #   over the runs of this execution, not run by run: each method's mean ratio over its six runs
-#   (three data sets, two seeds; printed below with the count of its runs at or above 0.8) is
-#   below 0.8, between the penalised methods' worst mean in the record's executions 0–3 (about
+#   (three data sets, two seeds, pooled: the 25 gaussians and the swiss roll, near 0.3, pull the
+#   mean down, so a method stuck on the 8 gaussians alone would still pass; printed below with the
+#   count of its runs at or above 0.8) is below 0.8, between the penalised methods' worst mean in the record's executions 0–3 (about
 #   0.5) and clipping's best (0.94).
 # * **What that check shows, and what it does not.** It shows that with Adam the penalised
 #   generators move toward the data within 150 iterations. Clipping fails it because TF1's RMSProp
@@ -1142,7 +1151,7 @@ else:
 # ```{glue:figure} sgp-fig-mnist-samples
 # :name: sgp-fig-mnist-samples
 #
-# Figure 5 of the paper with the baselines and the control: 64 samples of each method from the
+# Figure 5 of the paper with the baselines and the unconstrained WGAN: 64 samples of each method from the
 # same fixed noise after training (at CPU scale: digits, 100 iterations, width 12).
 # ```
 #
@@ -1163,8 +1172,8 @@ else:
 #   measure and no number, so there is nothing to compare this ranking with. Its CIFAR-10 numbers
 #   rank the anchored measure differently: Table 2 gives $\mu_{g,\mathrm{anc}}$ the best FID of all
 #   with the DCGAN (33.7, against 33.9–38.9 for the other measures and 35.0 for WGAN-GP) and the
-#   worst of the measures with the ResNet (22.4); our short runs on digits with a gray anchor, here
-#   and on the 2-D data, cannot say whether the length, the data or the anchor makes the difference.
+#   worst of the measures with the ResNet (22.4); our short runs, on digits with a gray anchor and
+#   on the 2-D data with the anchor $(2, -1)$, cannot say whether the length, the data or the anchor makes the difference.
 
 # %%
 if chosen.runs("mnist"):
