@@ -1596,9 +1596,11 @@ if chosen.runs("images", "overfit"):
 #   digits, which the critic never saw either. From 50 iterations on, the two held-out curves
 #   differed by at most 0.10–0.13 (seed by seed; values −0.13 to 0.13), so the training images' lead
 #   is 1.3–2.5 times the largest difference two unseen sets showed in the same run in seeds 0, 2 and
-#   3, but in seed 1 it is smaller, 0.11 against 0.13 (asserted: the final lead exceeds the run's
-#   largest null difference from 50 iterations on; the null is the control, measured beside it; at
-#   seeds 4–7, with asserts on, it held except in seed 4, 0.28 against 0.33). In three seeds of four
+#   3, but in seed 1 it is smaller, 0.11 against 0.13. Over the record's eight executions (seeds
+#   0–7) the final lead exceeds the run's largest null difference from 50 iterations on in 6 of 8
+#   seeds; seeds 1 and 4 fail (0.11 against 0.13, 0.28 against 0.33). With one run per execution
+#   the claim cannot be asserted over several seeds at once, so it is reported, not asserted (an
+#   earlier version asserted it; the check seeds showed it weaker than stated). In three seeds of four
 #   the critic has begun to score its 100 training digits above unseen ones, so its loss no longer
 #   estimates the distance to the data distribution, only to the training set. The margin is modest:
 #   at 25 iterations, with losses of 6.5–9.0, the null reached −0.28 in seed 3, and one execution
@@ -1612,12 +1614,6 @@ if chosen.runs("images", "overfit"):
 #   `gan_mnist.py` and TF1's RMSProp, tells almost no sets of images apart after 100 iterations,
 #   so its curves say nothing about overfitting either way; we report them and assert nothing. The
 #   paper's clipped WGAN overfit too, after far longer training of a larger critic on 1,000 digits.
-
-# %%
-if chosen.runs("overfit") and check and overfit_dataset == "digits":
-    # (b) the training images' lead over held-out ones exceeds what two held-out sets differ by
-    null = np.abs(null_gaps["WGAN-GP"][overfit["WGAN-GP"].evals["step"] >= 50]).max()
-    assert gaps["WGAN-GP"][-1] > null, (gaps["WGAN-GP"][-1], null)
 
 # %% [markdown]
 # ## Reproduction
