@@ -1076,7 +1076,8 @@ else:
 #   has not yet moved its generator, not because of its constraint: a control that the check can
 #   fail, not a control of the penalty. The control the penalty would need, the unconstrained WGAN
 #   (the same Adam and the same 150 iterations without a penalty), passes it in 2 of the record's 4
-#   executions 0–3 (means 0.54 and 0.69; 0.80 and 1.04 in the other two): its single runs end at
+#   executions 0–3 (means 0.54 and 0.70; 0.80 and 1.04 in the other two, the first just above the
+#   bound before rounding): its single runs end at
 #   0.46–1.30 of their start over seeds 0–4, 7 of the 15 below 0.8, in some seeds as close to the
 #   data as the penalised runs (0.50 of its start on the 8 gaussians in seed 2), in others further
 #   away than where they started. Its critic has not grown far enough in 150 iterations to wreck
