@@ -39,7 +39,7 @@
 # **Scale.** By default every experiment runs at *CPU scale*: narrower networks (toy MLPs 128
 # wide instead of 512, image and text networks 8 to 16 channels wide instead of 64 to 512) and
 # tens to hundreds of generator iterations instead of 100,000 to 200,000, so that the whole
-# chapter executes in under three minutes on two CPU cores. Every number below that we measured is a
+# chapter executes in about four minutes on two quiet CPU cores. Every number below that we measured is a
 # CPU-scale number unless it says otherwise. The paper's scale is one parameter away,
 # `-p scale paper` ({ref}`wgan-gp-scales` lists what it sets, each value with its source), and
 # `-p experiments` picks the experiment groups to run: `toy` (sections 4–6), `images` (7, the
@@ -668,9 +668,11 @@ if chosen.runs("toy"):
 # are close to a bowl. In numbers, the share of the Kantorovich–Rubinstein bound over seeds 0–3
 # (penalty against clipping): 0.69–0.73 against 0.42–0.52 on the 8 gaussians, in every seed
 # (asserted with a margin of 0.1, about half the smallest gap, 0.18); 0.70–0.77 against 0.61–0.70 on
-# the 25 gaussians, higher in every seed (closest in seed 2: 0.709 against 0.700); 0.59–0.64 against
-# 0.51–0.68 on the swiss roll, higher in three seeds of four (seed 2 reversed, by 0.055; seed 1
-# ahead by only 0.004). So the figure's contrast in shape is only partly a contrast in this number.
+# the 25 gaussians, higher in every seed of these four (closest in seed 2: 0.709 against 0.700) but
+# in 6 of the record's 8 seeds 0–7 (seeds 6 and 7 reverse); 0.59–0.64 against 0.51–0.68 on the
+# swiss roll, higher in three seeds of four (seed 2 reversed, by 0.055; seed 1 ahead by only
+# 0.004), 5 of 8 over seeds 0–7. So the figure's contrast in shape is only partly a contrast in
+# this number, and on the 25 gaussians and the swiss roll the order is not reliable.
 # Neither critic reaches 1: they are finite networks trained for a finite time, and the Lipschitz
 # constant $L$, estimated as a maximum over samples, is sensitive to a single steep spot of the
 # penalised critic. We also tried a more literal reading of "fail to capture higher moments", the
@@ -948,8 +950,9 @@ if chosen.runs("toy"):
 # encode only what held over the seeds we tried, see below):
 #
 # * Per iteration the penalty costs 1.7–2.1 times as much as clipping (seeds 0–3, two runs at a time
-#   on two cores, printed above for this execution; measured on a quiet machine at commit 530103a8;
-#   the current record ran with other chapters on the machine and its times are inflated): it needs
+#   on two cores, printed above for this execution; the range from the record of commit fcceafb, made
+#   on a quiet machine; the current record ran with other chapters on the machine, which inflates
+#   its times and scatters their ratios both ways): it needs
 #   the second backward pass through the critic. This is a cost, not a claim, and is not asserted.
 # * After `steps` iterations the penalised generator is closer to the data than the clipped one,
 #   on every data set and every seed (asserted). Over seeds 0–3 at the default 400 iterations,
@@ -1112,12 +1115,14 @@ if chosen.runs("images"):
 #   Adam further improves performance" holds (asserted: below 0.8). Part of RMSProp's gap is its
 #   slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
 # * Per iteration the DCGAN is 4.4–4.9 times cheaper (one discriminator update instead of five) and
-#   after its 150 iterations ends between WGAN-GP and clipping, behind both penalised runs. Over
+#   after its 150 iterations ends between WGAN-GP and clipping in Fréchet distance, behind both
+#   penalised runs (by class score too, but for seed 3, where it scores 1.18 against clipping's
+#   1.21). Over
 #   wall-clock time the paper found WGAN-GP "converges more slowly (in wall-clock time) than DCGAN"
 #   (section 5.3); at this scale the DCGAN has not converged after its 2 s, so runs this short
-#   cannot test that, nor whether WGAN-GP ends "comparably to DCGAN". (Both times were measured on a
-#   quiet machine at commit 530103a8; the current record ran with other chapters on the machine and
-#   its times are inflated.)
+#   cannot test that, nor whether WGAN-GP ends "comparably to DCGAN". (Both times are from the record
+#   of commit fcceafb, made on a quiet machine; the current record ran with other chapters on the
+#   machine, which inflates its times and scatters their ratios both ways.)
 # * The clipped critic has batch norm, as in the official code. The networks start from the
 #   official `tflib` initialisation (He's in every convolution; `paperlib.nets.layers.tflib_init_`).
 #   With PyTorch's default initialisation, 2–3 times smaller, which this chapter used until
@@ -1269,8 +1274,8 @@ if chosen.runs("archs"):
 # Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in all 12
 # (4.17–5.67), and its mean over the three architectures of a seed exceeded the GAN's by 2.5–4.0
 # (asserted: by more than 1.0, under half the smallest gap; the control, the same comparison of the
-# untrained generators at each run's first evaluation, fails it: both objectives start from the same
-# networks, so their means are equal to within 0.01, 1.33 and 1.32 in seed 0); the standard GAN came
+# untrained generators at each run's first evaluation, fails it: their means agree to within 0.01,
+# 1.33 and 1.32 in seed 0); the standard GAN came
 # closest in seed 2, architecture 2, both networks tanh with batch norm (4.60 against 5.24). Six of
 # the 12 GAN runs collapsed to a score of 1.00–1.06, a single blob for every noise vector, where
 # WGAN-GP trained the same architecture to 4.17–5.67. Table 2's counts do not transfer to this
@@ -1385,8 +1390,8 @@ if chosen.runs("resnet"):
 # distance spans 582–2,082), and 25 iterations are too few to tell training from that spread, so we
 # assert nothing here; the class score rose in every seed, by 0.36–2.74. The data are dequantized as
 # in the official `gan_cifar_resnet.py` (uniform noise of one 8-bit level). One ResNet iteration
-# costs 3.6–4.0 penalised DCGAN iterations here (measured on a quiet machine at commit 530103a8; the
-# current record ran with other chapters on the machine and its times are inflated). Whether it ends
+# costs 3.6–4.0 penalised DCGAN iterations here (from the record of commit fcceafb, made on a quiet
+# machine; the current record ran with other chapters on the machine, which distorts its times). Whether it ends
 # better, as in Table 3, only the full-scale run can tell.
 
 # %% [markdown]
@@ -1471,7 +1476,8 @@ if chosen.runs("text"):
 # 2-gram JSD from 0.85–0.91 to 0.54–0.78, and the 4-gram JSD from 1.000 to 0.919–0.991 (640 real
 # lines score 0.000, 0.004, 0.016–0.017 and 0.039–0.042 against the whole set). The fall is not
 # monotone: in seeds 0, 1 and 3 the 1- and 2-gram JSDs first rise, to 0.61–0.76 and 0.91–0.97
-# after 15 iterations, and fall after.
+# after 15 iterations, and fall after (in seed 3 they rise again at the last estimate, the 1-gram
+# JSD from 0.325 to 0.359).
 #
 # Two baselines printed above put these numbers in their place: lines of characters drawn
 # independently, uniformly from the vocabulary or with the corpus's character frequencies.
@@ -1598,9 +1604,10 @@ if chosen.runs("images", "overfit"):
 #   is 1.3–2.5 times the largest difference two unseen sets showed in the same run in seeds 0, 2 and
 #   3, but in seed 1 it is smaller, 0.11 against 0.13. Over the record's eight executions (seeds
 #   0–7) the final lead exceeds the run's largest null difference from 50 iterations on in 6 of 8
-#   seeds; seeds 1 and 4 fail (0.11 against 0.13, 0.28 against 0.33). With one run per execution
-#   the claim cannot be asserted over several seeds at once, so it is reported, not asserted (an
-#   earlier version asserted it; the check seeds showed it weaker than stated). In three seeds of four
+#   seeds; seeds 1 and 4 fall short (0.11 against 0.13, 0.28 against 0.33). A claim that fails in
+#   about one seed of four is reported with that rate, not asserted (an earlier version asserted
+#   it; executed at seed 4 with asserts on it failed, and seed 1 of the record, run with asserts
+#   off, falls short too). In three seeds of four
 #   the critic has begun to score its 100 training digits above unseen ones, so its loss no longer
 #   estimates the distance to the data distribution, only to the training set. The margin is modest:
 #   at 25 iterations, with losses of 6.5–9.0, the null reached −0.28 in seed 3, and one execution
@@ -1932,7 +1939,9 @@ display(
 # is every line those eight executions printed or displayed as a table (the reproduction table
 # aside), as recorded in
 # `results/wgan_gp/cpu-seeds.json` with the commit and machine they ran on; this execution's own
-# lines are in the sections above.
+# lines are in the sections above. The timing ranges quoted above are the exception: the record
+# below ran with other chapters on the same two cores, so they come from the record of commit
+# fcceafb, made on a quiet machine.
 
 # %% tags=["hide-input"]
 print(pl.seed_printouts("wgan_gp", skip=("Reproduction", "The two scales")))
