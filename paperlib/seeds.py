@@ -33,9 +33,9 @@ SECTION = "Seed record"
 """The heading of the chapter section that shows the record; its own printout is never recorded."""
 NOT_RECORDED = "no seed record yet (make seeds CHAPTER={chapter})"
 RECORD_SEEDS = (0, 1, 2, 3)
-"""Seeds executed with asserts off: the values the text's ranges and the asserts' thresholds come from."""
+"""The seeds executed with asserts off, whose values the ranges and thresholds of a chapter come from."""
 CHECK_SEEDS = (4, 5, 6, 7)
-"""Seeds executed with asserts on: a failure there means a claim is weaker than the text states."""
+"""The seeds executed with asserts on; a failure there means a claim is weaker than the text states."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
