@@ -768,11 +768,9 @@ else:
 # * on 8 gaussians FOGAN ends at 0.64–0.86 and WGAN-GP at 0.66–0.92, FOGAN closer in 9 of 10
 #   seeds; on 25 gaussians FOGAN at 0.38–0.48 and WGAN-GP at 0.40–0.64, FOGAN closer in all 10 (by
 #   0.007 to 0.19).
-# * **FOGAN's step is not clearly cheaper here**: over the record's executions a FOGAN iteration
-#   cost 0.87–1.27 times a WGAN-GP one (29.8–114 against 27.7–89.7 ms). These executions ran with
-#   two other chapters on the same two cores, so the times are inflated and noisy; on a quiet
-#   machine an earlier record measured 1.13–1.26 times (26.0–28.9 against 20.9–25.7 ms, commit
-#   32601b5). Both methods differentiate the critic twice (the penalty's gradient, then its
+# * **FOGAN's step is not cheaper here**: over the record's executions a FOGAN iteration cost
+#   1.10–1.23 times a WGAN-GP one (16.2–20.9 against 13.3–18.0 ms, two runs at a time on two
+#   cores). Both methods differentiate the critic twice (the penalty's gradient, then its
 #   gradient in the weights); WGAN-GP evaluates the critic once more, at the interpolates, while
 #   FOGAN computes the target's distances between all 256 generated and 256 real points and its
 #   matrix products, which cost about as much as that pass at this size. Whether FOGAN's
@@ -985,9 +983,9 @@ else:
 # untrained generators (FOGAN lower in 3 of the 9 seeds; the differences run from −0.046 to
 # +0.024), and a 1-gram JSD falling from 0.46–0.60 to 0.15–0.20 and 0.15–0.22. The 6-gram JSD, the
 # paper's measure, has barely moved: 0.992–0.999 for FOGAN and 0.991–0.999 for WGAN-GP. A FOGAN
-# iteration cost 179–354 ms and a WGAN-GP one 98–280 ms in those executions, which ran with two other
-# chapters on the machine (an earlier record on a quiet machine: 61–71 and 59–70 ms), so at this
-# size neither is shown to be cheaper. The samples are strings of frequent letters and spaces, as
+# iteration cost 58–73 ms and a WGAN-GP one 48–61 ms in those executions, FOGAN's 1.17–1.31 times
+# WGAN-GP's in every one: at this size FOGAN's iteration is the dearer, the opposite of what
+# Figure 2's wall-clock panel shows at the paper's; only the full-scale run can test that. The samples are strings of frequent letters and spaces, as
 # in the WGAN-GP chapter at this scale. Lines of *independent* characters drawn with the corpus's
 # character frequencies, which have no sequence structure at all, score a 4-gram JSD of 0.918–0.929
 # with a 1-gram JSD of 0.001. The generators match the character frequencies far worse (1-gram

@@ -39,7 +39,7 @@
 # **Scale.** By default every experiment runs at *CPU scale*: narrower networks (toy MLPs 128
 # wide instead of 512, image and text networks 8 to 16 channels wide instead of 64 to 512) and
 # tens to hundreds of generator iterations instead of 100,000 to 200,000, so that the whole
-# chapter executes in about four minutes on two quiet CPU cores. Every number below that we measured is a
+# chapter executes in about three minutes on two quiet CPU cores. Every number below that we measured is a
 # CPU-scale number unless it says otherwise. The paper's scale is one parameter away,
 # `-p scale paper` ({ref}`wgan-gp-scales` lists what it sets, each value with its source), and
 # `-p experiments` picks the experiment groups to run: `toy` (sections 4–6), `images` (7, the
@@ -949,10 +949,8 @@ if chosen.runs("toy"):
 # What the run above measured (the printed table is regenerated on every execution; the asserts
 # encode only what held over the seeds we tried, see below):
 #
-# * Per iteration the penalty costs 1.7–2.1 times as much as clipping (seeds 0–3, two runs at a time
-#   on two cores, printed above for this execution; the range from the record of commit fcceafb, made
-#   on a quiet machine; the current record ran with other chapters on the machine, which inflates
-#   its times and scatters their ratios both ways): it needs
+# * Per iteration the penalty costs 1.6–1.9 times as much as clipping (seeds 0–3, two runs at a time
+#   on two cores, printed above for this execution): it needs
 #   the second backward pass through the critic. This is a cost, not a claim, and is not asserted.
 # * After `steps` iterations the penalised generator is closer to the data than the clipped one,
 #   on every data set and every seed (asserted). Over seeds 0–3 at the default 400 iterations,
@@ -1114,15 +1112,13 @@ if chosen.runs("images"):
 # * Adam ended below RMSProp in every seed, at 0.11–0.31 of its distance, so at CPU scale "using
 #   Adam further improves performance" holds (asserted: below 0.8). Part of RMSProp's gap is its
 #   slow start (TF1's mean square starts at 1), which 150 iterations do not leave behind.
-# * Per iteration the DCGAN is 4.4–4.9 times cheaper (one discriminator update instead of five) and
+# * Per iteration the DCGAN is 4.6–5.2 times cheaper (one discriminator update instead of five) and
 #   after its 150 iterations ends between WGAN-GP and clipping in Fréchet distance, behind both
 #   penalised runs (by class score too, but for seed 3, where it scores 1.18 against clipping's
 #   1.21). Over
 #   wall-clock time the paper found WGAN-GP "converges more slowly (in wall-clock time) than DCGAN"
-#   (section 5.3); at this scale the DCGAN has not converged after its 2 s, so runs this short
-#   cannot test that, nor whether WGAN-GP ends "comparably to DCGAN". (Both times are from the record
-#   of commit fcceafb, made on a quiet machine; the current record ran with other chapters on the
-#   machine, which inflates its times and scatters their ratios both ways.)
+#   (section 5.3); at this scale the DCGAN has not converged after its 3 s, so runs this short
+#   cannot test that, nor whether WGAN-GP ends "comparably to DCGAN".
 # * The clipped critic has batch norm, as in the official code. The networks start from the
 #   official `tflib` initialisation (He's in every convolution; `paperlib.nets.layers.tflib_init_`).
 #   With PyTorch's default initialisation, 2–3 times smaller, which this chapter used until
@@ -1272,13 +1268,15 @@ if chosen.runs("archs"):
 # ```
 #
 # Over seeds 0–3 (12 architectures) we measured: WGAN-GP ended with the higher class score in all 12
-# (4.17–5.67), and its mean over the three architectures of a seed exceeded the GAN's by 2.5–4.0
+# (4.30–5.67), and its mean over the three architectures of a seed exceeded the GAN's by 2.5–4.0
 # (asserted: by more than 1.0, under half the smallest gap; the control, the same comparison of the
-# untrained generators at each run's first evaluation, fails it: their means agree to within 0.01,
-# 1.33 and 1.32 in seed 0); the standard GAN came
+# untrained generators at each run's first evaluation, fails it: their means agree to within 0.01);
+# the standard GAN came
 # closest in seed 2, architecture 2, both networks tanh with batch norm (4.60 against 5.24). Six of
 # the 12 GAN runs collapsed to a score of 1.00–1.06, a single blob for every noise vector, where
-# WGAN-GP trained the same architecture to 4.17–5.67. Table 2's counts do not transfer to this
+# WGAN-GP trained the same architecture to 4.30–5.67. (One run is not reproduced to the digit by
+# another execution of the same code: seed 0's first architecture scored 4.17 in an earlier record
+# and 4.30 in this one; the rest agreed.) Table 2's counts do not transfer to this
 # scale, though: the thresholds are derived from the DCGAN of section 7, which after 150 iterations
 # scored only 1.18–2.76 (above), so the paper's thresholds 3 to 9 become 1.06–1.56 to 1.23–3.25, and
 # in seed 3 every threshold lies between 1.06 and 1.23. With them, no architecture succeeded with
@@ -1390,8 +1388,7 @@ if chosen.runs("resnet"):
 # distance spans 582–2,082), and 25 iterations are too few to tell training from that spread, so we
 # assert nothing here; the class score rose in every seed, by 0.36–2.74. The data are dequantized as
 # in the official `gan_cifar_resnet.py` (uniform noise of one 8-bit level). One ResNet iteration
-# costs 3.6–4.0 penalised DCGAN iterations here (from the record of commit fcceafb, made on a quiet
-# machine; the current record ran with other chapters on the machine, which distorts its times). Whether it ends
+# costs 4.3–4.6 penalised DCGAN iterations here. Whether it ends
 # better, as in Table 3, only the full-scale run can tell.
 
 # %% [markdown]
@@ -1939,9 +1936,7 @@ display(
 # is every line those eight executions printed or displayed as a table (the reproduction table
 # aside), as recorded in
 # `results/wgan_gp/cpu-seeds.json` with the commit and machine they ran on; this execution's own
-# lines are in the sections above. The timing ranges quoted above are the exception: the record
-# below ran with other chapters on the same two cores, so they come from the record of commit
-# fcceafb, made on a quiet machine.
+# lines are in the sections above.
 
 # %% tags=["hide-input"]
 print(pl.seed_printouts("wgan_gp", skip=("Reproduction", "The two scales")))
