@@ -773,7 +773,7 @@ else:
 #   cores). Both methods differentiate the critic twice (the penalty's gradient, then its
 #   gradient in the weights); WGAN-GP evaluates the critic once more, at the interpolates, while
 #   FOGAN computes the target's distances between all 256 generated and 256 real points and its
-#   matrix products, which cost about as much as that pass at this size. Whether FOGAN's
+#   matrix products, which cost somewhat more than that pass at this size. Whether FOGAN's
 #   step is cheaper on a GPU with the paper's networks is for the full-scale run to show
 #   (Figure 2's wall-clock panel).
 #
@@ -985,8 +985,8 @@ else:
 # paper's measure, has barely moved: 0.992–0.999 for FOGAN and 0.991–0.999 for WGAN-GP. A FOGAN
 # iteration cost 58–73 ms and a WGAN-GP one 48–61 ms in those executions, FOGAN's 1.17–1.31 times
 # WGAN-GP's in every one: at this size FOGAN's iteration is the dearer, the opposite of what
-# Figure 2's wall-clock panel shows at the paper's; only the full-scale run can test that. The samples are strings of frequent letters and spaces, as
-# in the WGAN-GP chapter at this scale. Lines of *independent* characters drawn with the corpus's
+# Figure 2's wall-clock panel shows at the paper's; only the full-scale run can test that. The
+# samples are strings of frequent letters and spaces, as in the WGAN-GP chapter at this scale. Lines of *independent* characters drawn with the corpus's
 # character frequencies, which have no sequence structure at all, score a 4-gram JSD of 0.918–0.929
 # with a 1-gram JSD of 0.001. The generators match the character frequencies far worse (1-gram
 # 0.15–0.22) yet end below that 4-gram baseline in most runs (FOGAN in 14, WGAN-GP in 11 of the

@@ -38,7 +38,8 @@
 # digits for 100 iterations instead of 200,000. The CIFAR-10 group (section 8) is not in the
 # default selection: at CPU scale it adds thirteen runs (26 networks) on the digits, and alone it
 # executes in 102 s on two cores (papermill's wall clock with `-p experiments cifar`; the default
-# selection took 147 s the same day), too much for the chapter's budget together. Every number we measured is a CPU-scale
+# selection took 147 s the same day, 117–140 s in the seed record's executions), too much for the
+# chapter's budget together. Every number we measured is a CPU-scale
 # number unless it says otherwise. The paper's scale is one parameter away, `-p scale paper` ({ref}`sgp-wgan-scales`
 # lists what it sets, with each value's source), and `-p experiments` picks the groups: `dynamics`
 # (sections 2–5), `toy` (6), `mnist` (7), `cifar` (8), or `all`. The commands are in the

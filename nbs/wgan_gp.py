@@ -958,7 +958,7 @@ if chosen.runs("toy"):
 #   0.40–0.49 against 0.52–0.66 on the 25 gaussians, 0.40–0.47 against 0.46–0.94 on the swiss roll.
 #   The paper makes no quantitative toy claim to compare with.
 # * Over wall-clock time (right column of {numref}`fig-toy-curves`) the clipped generator does
-#   about two iterations in the time of one penalty iteration, but barely moves during its first
+#   1.6–1.9 iterations in the time of one penalty iteration, but barely moves during its first
 #   70 or so: TF1's RMSProp, which the official code uses (`paperlib.TF1RMSprop`), starts its mean
 #   square at 1, so a weight's first steps are about the learning rate times its gradient, where
 #   PyTorch's RMSprop would step about 10 learning rates at once: with small gradients, orders of
@@ -1276,7 +1276,8 @@ if chosen.runs("archs"):
 # the 12 GAN runs collapsed to a score of 1.00–1.06, a single blob for every noise vector, where
 # WGAN-GP trained the same architecture to 4.30–5.67. (One run is not reproduced to the digit by
 # another execution of the same code: seed 0's first architecture scored 4.17 in an earlier record
-# and 4.30 in this one; the rest agreed.) Table 2's counts do not transfer to this
+# and 4.30 in this one, and that seed's untrained WGAN-GP mean moved from 1.33 to 1.32 with it; every
+# other printed number agreed.) Table 2's counts do not transfer to this
 # scale, though: the thresholds are derived from the DCGAN of section 7, which after 150 iterations
 # scored only 1.18–2.76 (above), so the paper's thresholds 3 to 9 become 1.06–1.56 to 1.23–3.25, and
 # in seed 3 every threshold lies between 1.06 and 1.23. With them, no architecture succeeded with
