@@ -36,7 +36,7 @@ SEEDS       ?= 0 1 2 3
 CHECK_SEEDS ?= 4 5 6 7
 seeds: $(STAMP)
 	@git diff --quiet HEAD -- || { echo "make seeds: commit first; the record names the commit it ran"; exit 1; }
-	$(BIN)/python -m paperlib.seeds $(CHAPTER) --seeds $(SEEDS) --check-seeds $(CHECK_SEEDS)
+	$(BIN)/python -m paperlib.chapter.seeds $(CHAPTER) --seeds $(SEEDS) --check-seeds $(CHECK_SEEDS)
 
 clean:
 	rm -rf _build

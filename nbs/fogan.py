@@ -112,7 +112,7 @@ import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
 
-from paperlib.report import full_scale, markdown_table
+from paperlib.chapter.report import full_scale, markdown_table
 
 dev = pl.resolve_device(device)
 # what a result file must say about this execution: the settings that were not the paper's (the

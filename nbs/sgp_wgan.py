@@ -107,7 +107,7 @@ import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
 
-from paperlib.report import full_scale, markdown_table
+from paperlib.chapter.report import full_scale, markdown_table
 
 dev = pl.resolve_device(device)
 # what a result file must say about this execution: the settings that were not the paper's (the
@@ -390,7 +390,7 @@ def glue_not_run(*names: str) -> None:
 # {cite}`heidergott2008measure`) when a finite signed measure $P'_\theta$ exists with
 # $\frac{d}{d\theta} \int f \, dP_\theta = \int f \, dP'_\theta$ for every bounded continuous $f$;
 # for a generator that moves points, $x = G_\theta(z)$, this is the familiar
-# $\frac{d}{d\theta} \E_z[f(G_\theta(z))]$. `paperlib.dynamics` represents every distribution of
+# $\frac{d}{d\theta} \E_z[f(G_\theta(z))]$. `paperlib.analysis.dynamics` represents every distribution of
 # a small model as *weighted points* $(x_i(\psi, \theta), w_i(\psi, \theta))$, so that an integral
 # is $\sum_i w_i f(x_i)$ and its derivative, through the points and the weights alike, is what
 # autograd computes: the weak derivative for measures of this form.

@@ -126,9 +126,9 @@ import torch
 from IPython.display import Markdown, display
 from myst_nb import glue
 
-from paperlib.diagnostics import coupled_segment_gradients, loss_quality_correlation, relative_change
+from paperlib.analysis.diagnostics import coupled_segment_gradients, loss_quality_correlation, relative_change
+from paperlib.chapter.report import full_scale, markdown_table
 from paperlib.metrics.toy import kr_efficiency
-from paperlib.report import full_scale, markdown_table
 
 dev = pl.resolve_device(device)
 # what a result file must say about this execution: the settings that were not the paper's (the
@@ -1518,7 +1518,7 @@ if chosen.runs("text") and check and text_dataset == "sentences":
 # and in neither for the penalty (`paperlib.image_trainer(size=28, output="sigmoid", ...)`). At
 # each evaluation we record the negative critic loss on `overfit_subset` training images and on
 # as many held-out images, both against the same generated batch
-# (`paperlib.experiments.critic_losses`). **At CPU scale** the subset is 100 digits (resized to
+# (`paperlib.setups.critic_losses`). **At CPU scale** the subset is 100 digits (resized to
 # 28x28), the networks are `overfit_dim = 16` wide (twice those of section 7: "large" for 100
 # images), training lasts `overfit_steps = 100` iterations in batches of `overfit_batch_size`
 # (32) and the learning rates are times `lr_scale`.

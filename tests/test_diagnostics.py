@@ -1,4 +1,4 @@
-"""Per-layer gradient norms and weight vectors of a critic (paperlib.diagnostics)."""
+"""Per-layer gradient norms and weight vectors of a critic (paperlib.analysis.diagnostics)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 import torch
 from torch import nn
 
-from paperlib.diagnostics import layer_gradient_norms, loss_quality_correlation, weights
-from paperlib.losses import OBJECTIVES
+from paperlib.analysis.diagnostics import layer_gradient_norms, loss_quality_correlation, weights
+from paperlib.methods.losses import OBJECTIVES
 from paperlib.nets.mlp import MLP, toy_critic
-from paperlib.train import History
+from paperlib.training.trainer import History
 
 
 def _manual_norms(critic: MLP, real: torch.Tensor, fake: torch.Tensor, objective: str) -> list[float]:

@@ -1,4 +1,4 @@
-"""The SGP mu-WGAN dynamics of small models (paperlib.dynamics): fields, Jacobians, trajectories."""
+"""The SGP mu-WGAN dynamics of small models (paperlib.analysis.dynamics): fields, Jacobians, trajectories."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from scipy.linalg import expm  # noqa: E402
 
+from paperlib.analysis.dynamics import SGPDynamics, atom, gauss_legendre  # noqa: E402
+from paperlib.chapter.plotting import plot_phase_portrait  # noqa: E402
 from paperlib.config import ParameterError  # noqa: E402
-from paperlib.dynamics import SGPDynamics, atom, gauss_legendre  # noqa: E402
-from paperlib.plotting import plot_phase_portrait  # noqa: E402
 
 
 def _linear(x: torch.Tensor, psi: torch.Tensor) -> torch.Tensor:

@@ -11,10 +11,10 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from paperlib.config import ParameterError
+from paperlib.methods.penalties import gradient_norm
 from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
-from paperlib.penalties import gradient_norm
 
 DIM = 4  # narrow networks keep the tests fast on a busy CPU
 NORM_LAYERS = (_BatchNorm, nn.GroupNorm, nn.LayerNorm, nn.InstanceNorm2d)
@@ -232,7 +232,7 @@ def test_resnet_parameter_counts() -> None:
     ids=["dcgan", "dcgan-48-layer", "resnet"],
 )
 def test_gradient_norm_on_image_critics(make: Callable[[], nn.Module], shape: tuple[int, ...]) -> None:
-    """paperlib.penalties.gradient_norm gives one finite norm per image."""
+    """paperlib.methods.penalties.gradient_norm gives one finite norm per image."""
     norms = gradient_norm(make(), torch.randn(5, *shape))
     assert norms.shape == (5,)
     assert torch.isfinite(norms).all() and (norms > 0).all()

@@ -31,7 +31,7 @@ from paperlib.data.images import (
     image_dataset,
 )
 from paperlib.data.sampler import DatasetSampler
-from paperlib.train import Trainer
+from paperlib.training.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from paperlib.train import Trainer, read_checkpoint
+from paperlib.training.trainer import Trainer, read_checkpoint
 
 SCRIPT = textwrap.dedent(
     """

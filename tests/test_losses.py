@@ -1,11 +1,11 @@
-"""GAN objectives on critic outputs (paperlib.losses)."""
+"""GAN objectives on critic outputs (paperlib.methods.losses)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from paperlib.losses import OBJECTIVES, Objective
+from paperlib.methods.losses import OBJECTIVES, Objective
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from jupytext.compare import compare_notebooks
 
 import paperlib as pl
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
-from paperlib.train import read_checkpoint
+from paperlib.training.trainer import read_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "nbs").glob("*.ipynb"))

@@ -1,4 +1,4 @@
-"""Optimisers (paperlib.optimizers): TF1's RMSProp against its update rule, and the spec's choices."""
+"""Optimisers (paperlib.training.optimizers): TF1's RMSProp against its update rule, the spec's choices."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from paperlib.config import ParameterError
-from paperlib.optimizers import OptimizerSpec, TF1RMSprop
+from paperlib.training.optimizers import OptimizerSpec, TF1RMSprop
 
 
 def _steps(optimizer: torch.optim.Optimizer, x: torch.Tensor, slope: torch.Tensor, k: int) -> None:

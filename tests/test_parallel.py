@@ -1,4 +1,4 @@
-"""Independent calls in worker processes (paperlib.parallel): order, processes, errors."""
+"""Independent calls in worker processes (paperlib.training.parallel): order, processes, errors."""
 
 from __future__ import annotations
 

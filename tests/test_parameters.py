@@ -1,4 +1,4 @@
-"""Chapter parameters at two scales (paperlib.parameters): one declaration each, overrides, typos."""
+"""Chapter parameters at two scales (paperlib.chapter.parameters): one declaration each, overrides, typos."""
 
 from __future__ import annotations
 
@@ -7,8 +7,16 @@ import math
 import pytest
 
 import paperlib as pl
+from paperlib.chapter.parameters import (
+    above,
+    at_least,
+    declared,
+    resolved,
+    scale_table,
+    scaled,
+    selected_groups,
+)
 from paperlib.config import ParameterError
-from paperlib.parameters import above, at_least, declared, resolved, scale_table, scaled, selected_groups
 
 
 def _cell() -> dict:

@@ -1,5 +1,5 @@
-"""The penalized Wasserstein divergences of the First Order GAN paper (paperlib.penalized_wasserstein)
-and its perturbed points Q'_theta (paperlib.penalties.NearFake), against per-pair loops."""
+"""The penalized Wasserstein divergences of the First Order GAN paper (paperlib.methods.penalized_wasserstein)
+and its perturbed points Q'_theta (paperlib.methods.penalties.NearFake), against per-pair loops."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from torch import nn
 
 from paperlib.config import ParameterError, seed_everything
 from paperlib.data.toy import ToySampler
-from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
-from paperlib.nets.mlp import MLP, toy_critic, toy_generator
-from paperlib.penalized_wasserstein import (
+from paperlib.methods.penalized_wasserstein import (
     FirstOrderPenalty,
     LipschitzPenalty,
     gradient_targets,
     lipschitz_terms,
 )
-from paperlib.penalties import NearFake
-from paperlib.train import Trainer
+from paperlib.methods.penalties import NearFake
+from paperlib.nets.dcgan import DCGANCritic, DCGANGenerator
+from paperlib.nets.mlp import MLP, toy_critic, toy_generator
+from paperlib.training.trainer import Trainer
 
 
 def _critic(dim: int) -> nn.Module:

@@ -1,4 +1,4 @@
-"""Gradient penalties and weight clipping (paperlib.penalties)."""
+"""Gradient penalties and weight clipping (paperlib.methods.penalties)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import torch
 from torch import nn
 
 from paperlib.config import ParameterError
-from paperlib.nets.mlp import MLP, toy_critic
-from paperlib.penalties import (
+from paperlib.methods.penalties import (
     FORMS,
     MEASURES,
     AnchoredInterpolates,
@@ -20,6 +19,7 @@ from paperlib.penalties import (
     gradient_norm,
     simple_gradient_penalty,
 )
+from paperlib.nets.mlp import MLP, toy_critic
 
 
 def _loop_norms(critic: nn.Module, points: torch.Tensor) -> torch.Tensor:
@@ -254,7 +254,7 @@ def test_only_measures_that_resume_are_accepted() -> None:
 def test_an_anchored_run_resumes_with_its_anchor(tmp_path: Path) -> None:
     """A toy run with mu_g,anc, stopped after a checkpoint and resumed in a fresh trainer, ends as the
     uninterrupted run; a resume with another anchor is refused, naming the regularizer."""
-    from paperlib.experiments import toy_trainer
+    from paperlib.setups import toy_trainer
 
     settings = dict(
         dataset="8gaussians",

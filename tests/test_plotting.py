@@ -1,10 +1,10 @@
-"""The shared figures (paperlib.plotting): the message shown in place of a figure not drawn."""
+"""The shared figures (paperlib.chapter.plotting): the message shown in place of a figure not drawn."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from paperlib.plotting import plot_message
+from paperlib.chapter.plotting import plot_message
 
 
 def test_a_message_is_its_one_line_on_bare_axes() -> None:

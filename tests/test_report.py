@@ -12,8 +12,7 @@ import pytest
 import torch
 from papermill.cli import _resolve_type
 
-from paperlib.config import ParameterError
-from paperlib.report import (
+from paperlib.chapter.report import (
     NOT_RUN,
     RESULTS_ENV,
     full_scale,
@@ -24,6 +23,7 @@ from paperlib.report import (
     results_root,
     will_record,
 )
+from paperlib.config import ParameterError
 
 ROOT = Path(__file__).resolve().parent.parent
 

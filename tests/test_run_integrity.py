@@ -150,7 +150,7 @@ def test_without_an_intact_previous_checkpoint_the_message_says_so(tmp_path: Pat
 
 def test_a_foreign_payload_with_a_valid_checksum_is_refused(tmp_path: Path) -> None:
     """A file that verifies but holds no trainer state (other keys) says so."""
-    from paperlib.train import _checkpoint_bytes
+    from paperlib.training.trainer import _checkpoint_bytes
 
     path = tmp_path / "checkpoint.pt"
     path.write_bytes(_checkpoint_bytes({"weights": torch.zeros(3)}))
@@ -251,7 +251,7 @@ def test_temporary_files_have_names_of_their_own(tmp_path: Path) -> None:
     concurrent result writes): each write leaves the complete content of one of them."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from paperlib.atomic import write_text
+    from paperlib.training.atomic import write_text
 
     target = tmp_path / "result.json"
     texts = [f"{k}\n" * 2000 for k in range(40)]

@@ -1,4 +1,4 @@
-"""The seed record (paperlib.seeds): printouts of executed notebooks, by section and seed."""
+"""The seed record (paperlib.chapter.seeds): printouts of executed notebooks, by section and seed."""
 
 from __future__ import annotations
 
@@ -9,11 +9,23 @@ import nbformat
 import pytest
 
 from paperlib import ParameterError
-from paperlib.seeds import execute_seed, failed_asserts, main, record_seeds, section_printouts, seed_printouts
+from paperlib.chapter.seeds import (
+    execute_seed,
+    failed_asserts,
+    main,
+    record_seeds,
+    section_printouts,
+    seed_printouts,
+)
 
 
 def _executed(
-    path: Path, seed: int | None, *, chapter: str = "wgan_gp", failed: bool = False, check: bool = False,
+    path: Path,
+    seed: int | None,
+    *,
+    chapter: str = "wgan_gp",
+    failed: bool = False,
+    check: bool = False,
     errors: tuple[str, ...] = (),
 ) -> Path:
     """A notebook as papermill leaves it: two sections, printed lines, a warning on stderr, a figure,
@@ -104,7 +116,9 @@ def test_asserts_on_are_recorded_with_each_failure_and_shown_first(tmp_path: Pat
     ]
     record = json.loads(record_seeds("wgan_gp", notebooks, root=tmp_path).read_text())
     assert [run["failed_asserts"] for run in record["seeds"].values()] == [
-        None, [], ["5. Second: AssertionError: ratio 0.73", "5. Second: AssertionError: cosine 0.19"]
+        None,
+        [],
+        ["5. Second: AssertionError: ratio 0.73", "5. Second: AssertionError: cosine 0.19"],
     ]
     assert seed_printouts("wgan_gp", root=tmp_path).splitlines()[1:5] == [
         "[seed 4] asserts on: every assert held",
@@ -154,7 +168,7 @@ def test_execution_with_asserts_on_runs_every_cell_and_reports_every_failure(tmp
 def test_make_seeds_records_both_kinds_and_fails_on_a_failed_assert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``python -m paperlib.seeds``: the record holds the record and the check seeds, each failure is
+    """``python -m paperlib.chapter.seeds``: the record holds the record and the check seeds, each failure is
     printed with its seed, and the exit status says that one failed."""
     notebook = _chapter(tmp_path)
     monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))

@@ -15,7 +15,7 @@ from paperlib.config import ParameterError
 from paperlib.data.images import DatasetMissingError
 from paperlib.data.sampler import DatasetSampler
 from paperlib.data.text import PAD, UNK, build_corpus, shard_name, text_corpus
-from paperlib.experiments import run_text, text_trainer
+from paperlib.methods.penalties import GradientPenalty
 from paperlib.metrics.text import (
     NgramReference,
     frequency_jsd,
@@ -25,7 +25,7 @@ from paperlib.metrics.text import (
     ngram_jsds,
 )
 from paperlib.nets.text import TextCritic, TextGenerator
-from paperlib.penalties import GradientPenalty
+from paperlib.setups import run_text, text_trainer
 
 
 # ---------------------------------------------------------------- n-gram JSD

@@ -12,9 +12,9 @@ from PIL import Image
 from torch import nn
 
 from paperlib.config import ParameterError, seed_everything
-from paperlib.optimizers import OptimizerSpec
-from paperlib.penalties import GradientPenalty
-from paperlib.train import Trainer
+from paperlib.methods.penalties import GradientPenalty
+from paperlib.training.optimizers import OptimizerSpec
+from paperlib.training.trainer import Trainer
 
 
 def _image_trainer(run_dir: Path | None = None, **kwargs: Any) -> Trainer:

@@ -9,8 +9,8 @@ import pytest
 import torch
 from torch import nn
 
+from paperlib.analysis.diagnostics import coupled_segment_gradients, relative_change
 from paperlib.config import ParameterError
-from paperlib.diagnostics import coupled_segment_gradients, relative_change
 from paperlib.metrics.toy import kr_efficiency, optimal_pairs
 
 

@@ -1,4 +1,4 @@
-"""The update direction of a divergence (paperlib.update_direction): eq. 4's two directions, eq. 5's
+"""The update direction of a divergence (paperlib.analysis.update_direction): eq. 4's two directions, eq. 5's
 alignment on the point mass, and eq. 6 through the trainer."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 
+from paperlib.analysis.update_direction import divergence_between_points, update_alignment, update_and_descent
 from paperlib.data.toy import ToySampler
-from paperlib.experiments import toy_trainer
+from paperlib.methods.penalized_wasserstein import LipschitzPenalty
+from paperlib.methods.penalties import NearFake
 from paperlib.nets.mlp import MLP
-from paperlib.optimizers import OptimizerSpec
-from paperlib.penalized_wasserstein import LipschitzPenalty
-from paperlib.penalties import NearFake
-from paperlib.update_direction import divergence_between_points, update_alignment, update_and_descent
+from paperlib.setups import toy_trainer
+from paperlib.training.optimizers import OptimizerSpec
 
 
 def _affine_trainer(**method: object) -> tuple:

@@ -18,7 +18,7 @@ import ot
 import torch
 
 from paperlib.config import check_choice, check_finite, check_int
-from paperlib.penalties import gradient_norm
+from paperlib.methods.penalties import gradient_norm
 
 ArrayLike = np.ndarray | torch.Tensor
 

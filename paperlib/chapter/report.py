@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from paperlib.atomic import write_text
 from paperlib.config import ParameterError, check_choice, project_root
+from paperlib.training.atomic import write_text
 
 NOT_RUN = "not yet run"
 
@@ -105,7 +105,7 @@ def record_result(
 
     The file holds the ``metrics`` (finite numbers), the papermill command with every parameter of
     the execution (:func:`papermill_command`), the parameters themselves, those whose value was not
-    the paper's (``off_paper``, :func:`paperlib.parameters.paper_deviations`: name -> (value, paper
+    the paper's (``off_paper``, :func:`paperlib.chapter.parameters.paper_deviations`: name -> (value, paper
     value)), the git commit (and whether the working tree had uncommitted changes), the device in
     words, the wall time in seconds and the date. It is written atomically; an existing file for the
     experiment is replaced, as a newer run supersedes it. Returns the path.
@@ -133,7 +133,7 @@ def record_result(
 def will_record(record: str, off_paper: Mapping[str, tuple[Any, Any]]) -> bool:
     """Whether an execution writes its result files, by a chapter's ``record`` parameter: ``"yes"``
     always, ``"no"`` never, ``"auto"`` only when no setting that shapes a result differs from the
-    paper's (``off_paper``, :func:`paperlib.parameters.paper_deviations`), so that a shortened test
+    paper's (``off_paper``, :func:`paperlib.chapter.parameters.paper_deviations`), so that a shortened test
     run never replaces a full-scale result; when ``"auto"`` declines, it says which settings differ."""
     check_choice("record", record, ("no", "auto", "yes"))
     if record == "auto" and off_paper:
@@ -146,7 +146,7 @@ def will_record(record: str, off_paper: Mapping[str, tuple[Any, Any]]) -> bool:
 
 def write_json_atomically(path: Path, content: Any) -> Path:
     """Write ``content`` as JSON to ``path`` (folders created) atomically and durably
-    (:func:`paperlib.atomic.write_text`: a reader sees the old file or the new one, never a part,
+    (:func:`paperlib.training.atomic.write_text`: a reader sees the old file or the new one, never a part,
     and two writers never share a temporary file). Returns ``path``."""
     return write_text(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
 

@@ -15,7 +15,7 @@ With the ``wasserstein`` objective the critic maximises ``E_P[f] - E_Q[f]`` minu
   values, and the official code computes it with ``tf.stop_gradient`` inputs and ``back_prop=False``.
 
 FOGAN evaluates the generated side at the points ``x'`` of Q'_theta, generated samples moved a
-little towards real ones (:class:`paperlib.penalties.NearFake`); the trainer's ``fake_points``
+little towards real ones (:class:`paperlib.methods.penalties.NearFake`); the trainer's ``fake_points``
 option puts the critic loss and the generator loss there, and these regularizers are then handed
 those points as their ``fake``.
 

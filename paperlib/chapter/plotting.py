@@ -18,7 +18,7 @@ from torch import nn
 from torchvision.utils import make_grid
 
 if TYPE_CHECKING:  # a type only: drawing needs no scipy
-    from paperlib.dynamics import SGPDynamics
+    from paperlib.analysis.dynamics import SGPDynamics
 
 ArrayLike = np.ndarray | torch.Tensor
 
@@ -104,11 +104,11 @@ def plot_phase_portrait(
     nullclines: bool = True,
     labels: tuple[str, str] = (r"$\psi$", r"$\theta$"),
 ) -> Axes:
-    """The phase portrait of a two-dimensional :class:`~paperlib.dynamics.SGPDynamics` (one critic
+    """The phase portrait of a two-dimensional :class:`~paperlib.analysis.dynamics.SGPDynamics` (one critic
     and one generator parameter): streamlines of the field on a ``points x points`` grid
     (``matplotlib.pyplot.streamplot``), its nullclines ``psi' = 0`` (solid) and ``theta' = 0``
     (dashed) as zero contours, and the trajectories from ``starts`` integrated to ``t_end``
-    (:meth:`~paperlib.dynamics.SGPDynamics.trajectory`, at relative tolerance ``1e-5``, ample for
+    (:meth:`~paperlib.analysis.dynamics.SGPDynamics.trajectory`, at relative tolerance ``1e-5``, ample for
     a line on a plot), each from a dot."""
     if dynamics.n_psi + dynamics.n_theta != 2:
         raise ValueError(

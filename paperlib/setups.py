@@ -1,4 +1,4 @@
-"""The papers' experimental set-ups, ready to train (independent runs in parallel: :mod:`paperlib.parallel`).
+"""The papers' experimental set-ups, ready to train (run side by side with :mod:`paperlib.training.parallel`).
 
 * :func:`toy_trainer` / :func:`run_toy`: the toy experiment of the official WGAN-GP code (MLPs on
   8 gaussians, 25 gaussians or the swiss roll), evaluated by the exact W1 to held-out data.
@@ -11,7 +11,7 @@
   argmax-decoded samples to the corpus.
 
 A set-up picks the networks, the data and the evaluation; the method (objective, regularizer,
-optimiser, critic steps, ...) is passed through to :class:`~paperlib.train.Trainer` unchanged.
+optimiser, critic steps, ...) is passed through to :class:`~paperlib.training.trainer.Trainer` unchanged.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from paperlib.data.catalog import IMAGE_DATASETS, IMAGE_SHAPES
 from paperlib.data.sampler import DatasetSampler
 from paperlib.data.text import text_corpus
 from paperlib.data.toy import DataPlusNoise, ToySampler
+from paperlib.methods.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
+from paperlib.methods.penalties import GradientPenalty
 from paperlib.metrics.text import NgramReference
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.architectures import Architecture
@@ -38,9 +40,7 @@ from paperlib.nets.dcgan import OUTPUTS, SIZES, DCGANCritic, DCGANGenerator
 from paperlib.nets.mlp import toy_critic, toy_generator
 from paperlib.nets.resnet import ResNetCritic, ResNetGenerator
 from paperlib.nets.text import TextCritic, TextGenerator
-from paperlib.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
-from paperlib.penalties import GradientPenalty
-from paperlib.train import History, Trainer
+from paperlib.training.trainer import History, Trainer
 
 HELD_OUT_SEED = 2**31 - 1  # seed of the held-out real set of toy evaluations (never a training seed)
 TOY_GENERATORS = ("mlp", "affine", "line")
@@ -71,7 +71,7 @@ def toy_trainer(
     submanifolds, on which a critic's values do not fix its gradient across the line. Every
     evaluation is the exact W1 between ``eval_samples`` generated points (fixed noise) and as many
     held-out real points, recorded as ``trainer.evals["w1"]``. Other keywords go to
-    :class:`~paperlib.train.Trainer`.
+    :class:`~paperlib.training.trainer.Trainer`.
     """
     check_choice("generator", generator, TOY_GENERATORS)
     noise_dim = 1 if generator == "line" else 2
@@ -239,7 +239,7 @@ def image_trainer(
     all against the same generated batch. The last is the null comparison: validation minus unseen
     is the difference two sets the critic never saw show by chance, against which train minus
     validation (overfitting) is read. Other keywords go to
-    :class:`~paperlib.train.Trainer`.
+    :class:`~paperlib.training.trainer.Trainer`.
     """
     # the image stack (torchvision's data sets, torch-fidelity) is imported by image runs only
     from paperlib.data.images import image_dataset
@@ -436,7 +436,7 @@ def text_trainer(
     128-d Gaussian noise. Every evaluation decodes ``eval_samples`` generated lines from fixed noise
     by argmax (official: 640 for WGAN-GP, 6,400 for FOGAN) and records their n-gram JSD to all lines
     of the corpus (counted once, at set-up), as the official code does, for each n in ``jsd_orders``
-    (``jsd1``, ...). Other keywords go to :class:`~paperlib.train.Trainer`.
+    (``jsd1``, ...). Other keywords go to :class:`~paperlib.training.trainer.Trainer`.
     """
     check_int("eval_samples", eval_samples, 1)
     corpus = text_corpus(dataset, seq_len=seq_len, max_lines=max_lines, root=root, seed=seed)

@@ -15,9 +15,9 @@ from scipy.stats import spearmanr
 from torch import nn
 
 from paperlib.config import ParameterError, check_choice
-from paperlib.losses import OBJECTIVES
+from paperlib.methods.losses import OBJECTIVES
 from paperlib.metrics.toy import optimal_pairs
-from paperlib.train import History
+from paperlib.training.trainer import History
 
 
 def layer_gradient_norms(

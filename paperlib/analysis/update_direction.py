@@ -21,10 +21,10 @@ from torch import nn
 
 from paperlib.config import check_choice, check_int, seed_everything
 from paperlib.data.toy import ToySampler
-from paperlib.experiments import HELD_OUT_SEED, TOY_GENERATORS, toy_trainer
 from paperlib.nets.mlp import MLP
-from paperlib.optimizers import OptimizerSpec
-from paperlib.train import Trainer
+from paperlib.setups import HELD_OUT_SEED, TOY_GENERATORS, toy_trainer
+from paperlib.training.optimizers import OptimizerSpec
+from paperlib.training.trainer import Trainer
 
 
 def update_and_descent(
@@ -98,7 +98,7 @@ def divergence_between_points(
     """``tau(delta_a || delta_b) = sup_f f(a) - f(b) - r_f`` in one dimension (Definition 2 of the
     First Order GAN paper; eq. 6's tau_simple with ``LipschitzPenalty(1.0)``), the supremum taken
     by training a ReLU MLP critic (3 layers of ``width``, seeded by ``seed``) for ``steps`` Adam steps
-    of rate ``lr`` on the single pair, through :class:`~paperlib.train.Trainer` with the generator
+    of rate ``lr`` on the single pair, through :class:`~paperlib.training.trainer.Trainer` with the generator
     held at ``b``. Returns the gain ``tau(delta_a || delta_b; f)`` of the trained critic and its
     difference ``f(a) - f(b)``.
     """
@@ -131,13 +131,13 @@ def update_alignment(
 ) -> dict[str, float]:
     """Eq. 4-5 of the First Order GAN paper, measured: the generator's update direction against the
     steepest descent of the divergence (:func:`update_and_descent`) for the ``generator`` of
-    :func:`~paperlib.experiments.toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
+    :func:`~paperlib.setups.toy_trainer` (``"affine"`` or ``"line"``) held fixed at its
     initialisation (seed ``seed``), at the untrained critic and after ``critic_steps`` critic steps
     against it. Both on one probe: ``probe_samples`` held-out real points and as many noise vectors.
     Returns the cosine of the two directions and the ratio of their norms ``|descent| / |update|``
     (``1 + gamma`` of eq. 5 when they are parallel), ``cosine_untrained`` and ``ratio_untrained``
     before training, and the training wall clock ``wall``. ``kwargs`` go to
-    :func:`~paperlib.experiments.toy_trainer` (the method: regularizer, fake_points, optimizer,
+    :func:`~paperlib.setups.toy_trainer` (the method: regularizer, fake_points, optimizer,
     ...); it is built with ``generator_steps=0``.
     """
     check_int("critic_steps", critic_steps, 1)

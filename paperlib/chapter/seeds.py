@@ -2,7 +2,7 @@
 and whether its asserts hold at seeds they were not fitted to.
 
 A chapter states what it measured "over seeds 0-3" as ranges, and sets its asserts' thresholds from
-them. ``make seeds`` (``python -m paperlib.seeds``) executes it with each *record seed* (0-3,
+them. ``make seeds`` (``python -m paperlib.chapter.seeds``) executes it with each *record seed* (0-3,
 asserts off) and then with each *check seed* (4-7, asserts on; every cell runs even after a failing
 assert, so that the first failure of each cell is reported, not only the first of the execution).
 A chapter's runs use consecutive seeds from ``seed`` (``seed``, ``seed + 1``, ...), so the check
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import torch
 
+from paperlib.chapter.report import describe_device, provenance, results_root, write_json_atomically
 from paperlib.config import ParameterError
-from paperlib.report import describe_device, provenance, results_root, write_json_atomically
 
 RECORD = "cpu-seeds.json"
 SECTION = "Seed record"
@@ -123,7 +123,7 @@ def record_seeds(
     chapter: str, notebooks: Sequence[str | os.PathLike], root: Path | None = None, command: str | None = None
 ) -> Path:
     """Write ``<chapter>/cpu-seeds.json`` under ``root`` (default
-    :func:`~paperlib.report.results_root`) from papermill executions of ``nbs/<chapter>.ipynb``, one
+    :func:`~paperlib.chapter.report.results_root`) from papermill executions of ``nbs/<chapter>.ipynb``, one
     per seed, atomically. Each must have an injected ``seed`` (seeds must differ) and have run every
     cell: an execution with asserts off (``check`` False) without an error, one with asserts on as
     :func:`execute_seed` runs it, its failed asserts (:func:`failed_asserts`) kept in the record.
@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``make seeds``: execute ``nbs/<chapter>.ipynb`` at the record seeds (asserts off) and the check
     seeds (asserts on) into ``runs/seeds/``, record them all, and print each failed assert with its
     seed; the exit status is 1 if any failed."""
-    parser = argparse.ArgumentParser(prog="python -m paperlib.seeds", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m paperlib.chapter.seeds", description=main.__doc__)
     parser.add_argument("chapter")
     parser.add_argument("--seeds", type=int, nargs="*", default=list(RECORD_SEEDS), help="asserts off")
     parser.add_argument("--check-seeds", type=int, nargs="*", default=list(CHECK_SEEDS), help="asserts on")

@@ -24,7 +24,7 @@ The gradient is flattened over every non-batch axis before its norm, so image cr
 per sample and not per pixel row.
 
 Every regularizer has the shape of :class:`Regularizer`; the penalized Wasserstein divergences of
-the First Order GAN paper are in :mod:`paperlib.penalized_wasserstein`.
+the First Order GAN paper are in :mod:`paperlib.methods.penalized_wasserstein`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class AnchoredInterpolates:
     CIFAR-10; the uniform law is ours), the same image at every call and in every process; ``seed``
     applies to a random anchor only. A run keeps its anchor across a resume because the anchor is a
     function of this object alone, whose ``repr`` (anchor and seed) is part of what a checkpoint
-    must match (:meth:`paperlib.train.Trainer.config`). The anchor is built once per sample shape,
+    must match (:meth:`paperlib.training.trainer.Trainer.config`). The anchor is built once per sample shape,
     device and dtype, so a critic step does not copy it to the device again.
     """
 

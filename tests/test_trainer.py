@@ -1,4 +1,4 @@
-"""The trainer: iterations, history, evaluation, checkpoints and exact resumption (paperlib.train)."""
+"""The trainer (paperlib.training.trainer): iterations, history, evaluation, checkpoints, exact resumption."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ import pytest
 import torch
 from torch import nn
 
-from paperlib import atomic
 from paperlib.config import ParameterError, seed_everything
 from paperlib.data.toy import DataPlusNoise, ToySampler
+from paperlib.methods.penalized_wasserstein import FirstOrderPenalty
+from paperlib.methods.penalties import GradientPenalty, NearFake, WeightClipping
 from paperlib.metrics.toy import wasserstein
 from paperlib.nets.mlp import toy_critic, toy_generator
-from paperlib.optimizers import OptimizerSpec
-from paperlib.penalized_wasserstein import FirstOrderPenalty
-from paperlib.penalties import GradientPenalty, NearFake, WeightClipping
-from paperlib.train import History, Trainer, read_checkpoint
+from paperlib.training import atomic
+from paperlib.training.optimizers import OptimizerSpec
+from paperlib.training.trainer import History, Trainer, read_checkpoint
 
 DEFAULT_PENALTY = GradientPenalty(0.1)
 DEFAULT_OPTIMIZER = OptimizerSpec()

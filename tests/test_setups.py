@@ -26,8 +26,8 @@ from paperlib import (
     toy_trainer,
 )
 from paperlib.data.images import IMAGE_DATASETS
+from paperlib.methods.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
 from paperlib.nets.dcgan import SIZES
-from paperlib.penalized_wasserstein import FirstOrderPenalty, LipschitzPenalty
 
 TINY_IMAGE_RUN = dict(seed=0, dim=4, noise_dim=8, batch_size=8, n_critic=1, regularizer=GradientPenalty(10.0))
 
@@ -271,7 +271,7 @@ def test_resnet_architecture_on_one_channel_digits() -> None:
 
 def test_critic_losses_refuse_sets_of_different_sizes() -> None:
     """Each set is scored against one generated batch of its size: sets of two sizes are refused."""
-    from paperlib.experiments import critic_losses
+    from paperlib.setups import critic_losses
 
     trainer = image_trainer("digits", **TINY_IMAGE_RUN)
     images = torch.zeros(4, 1, 32, 32)

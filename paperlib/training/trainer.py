@@ -29,11 +29,11 @@ from filelock import FileLock, Timeout
 from torch import nn
 from tqdm import tqdm
 
-from paperlib.atomic import keep_copy, write_bytes, write_text
 from paperlib.config import ParameterError, check_bool, check_choice, check_float, check_int
-from paperlib.losses import OBJECTIVES
-from paperlib.optimizers import OptimizerSpec
-from paperlib.penalties import Measure, Regularizer, is_measure_object
+from paperlib.methods.losses import OBJECTIVES
+from paperlib.methods.penalties import Measure, Regularizer, is_measure_object
+from paperlib.training.atomic import keep_copy, write_bytes, write_text
+from paperlib.training.optimizers import OptimizerSpec
 
 
 class History:
@@ -58,7 +58,7 @@ class History:
         return len(next(iter(self.columns.values()), []))
 
     def write_csv(self, path: str | os.PathLike) -> None:
-        """Write all rows to ``path`` as CSV, atomically (:func:`paperlib.atomic.write_text`)."""
+        """Write all rows to ``path`` as CSV, atomically (:func:`paperlib.training.atomic.write_text`)."""
         text = io.StringIO(newline="")
         writer = csv.writer(text)
         writer.writerow(self.columns)
@@ -200,7 +200,7 @@ class Trainer:
     changes the run.
 
     ``fake_points`` moves the generated side of both losses: a measure ``(real, fake) -> points``
-    (e.g. :class:`paperlib.penalties.NearFake`, the First Order GAN's Q'_theta) whose points the
+    (e.g. :class:`paperlib.methods.penalties.NearFake`, the First Order GAN's Q'_theta) whose points the
     critic's loss, its regularizer and the generator's loss see in place of the generator's samples;
     each generator step then draws real batches of its own to move them by (as the official FOGAN
     code feeds one; ``generator_batch_multiple`` of them). Evaluations and sample grids still see
@@ -213,7 +213,7 @@ class Trainer:
     order (both meant for CUDA; off by default).
 
     ``setup`` describes everything else that defines the run (data set and its options, seed,
-    network settings, evaluation settings; the set-ups of :mod:`paperlib.experiments` pass their
+    network settings, evaluation settings; the set-ups of :mod:`paperlib.setups` pass their
     arguments): a checkpoint resumes only under the same setup, networks (their ``repr``) and
     training configuration, and a mismatch is refused with the differing keys named.
     """
@@ -597,7 +597,7 @@ class Trainer:
         }
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write a checkpoint with its checksum, atomically and durably (:mod:`paperlib.atomic`),
+        """Write a checkpoint with its checksum, atomically and durably (:mod:`paperlib.training.atomic`),
         keeping the checkpoint it replaces as ``<path>.prev``."""
         path = Path(path)
         data = _checkpoint_bytes(self.state_dict())
