@@ -43,8 +43,11 @@
 # `images` (7), `language` (8), or `all`. The commands are in the reproduction table at the end.
 # Where the text quotes a range "over seeds ...", the values it comes from are in
 # {ref}`fogan-seed-record`.
+#
+# The chapter's first cell, folded below, declares every parameter once, at both scales; the table
+# under it shows the ones a reader most often changes, with this execution's values.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 import paperlib as pl
 
 scale: str = "cpu"  # "cpu" (minutes on two CPU cores) or "paper" (the paper's settings, for a GPU)
@@ -96,51 +99,19 @@ image_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "run_fogan.sh 
 PARAMETERS: pl.Declaration = pl.declared(globals())
 
 # %% tags=["hide-input"]
-parameters = pl.resolved(PARAMETERS, globals(), scale)  # the values of this execution; typos refused
-globals().update(parameters)
-GROUPS = ("theory", "toy", "images", "language")
-chosen = pl.selected_groups("experiments", experiments, GROUPS)
+chapter = pl.Chapter("fogan", globals(), groups=("theory", "toy", "images", "language"))
+chosen, dev = chapter.chosen, chapter.device
 image_sets = [pl.check_choice("image_datasets", name.strip(), pl.IMAGE_DATASETS) for name in image_datasets.split(",")]
 if len(set(image_sets)) != len(image_sets):
     raise pl.ParameterError(f"image_datasets={image_datasets!r} names a data set twice")
-
-import time
+chapter.need_data(images=image_sets if "images" in chosen else (), text=text_dataset if "language" in chosen else None)
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import Markdown, display
 from myst_nb import glue
 
-from paperlib.chapter.report import full_scale, markdown_table
-
-dev = pl.resolve_device(device)
-# what a result file must say about this execution: the settings that were not the paper's (the
-# ones that decide only where and how runs are done aside)
-RUN_SETTINGS = ("device", "workers", "out_dir", "data_root", "data_workers", "checkpoint_every")
-RUN_SETTINGS += ("checkpoint_minutes", "resume", "check", "record")
-off_paper = pl.paper_deviations(PARAMETERS, parameters, RUN_SETTINGS)
-recording = pl.will_record(record, off_paper)
-# Everything the chosen experiments need, checked before any of them starts: folders to write,
-# data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
-pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "fogan")
-if recording:
-    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
-if "images" in chosen:
-    for name in sorted(set(image_sets) - {"digits"}):
-        pl.image_dataset(name, root=data_root or None, root_name="the notebook parameter data_root")
-    if set(image_sets) - {"digits"}:
-        pl.inception_weights_path()
-if "language" in chosen:
-    pl.text_corpus(text_dataset, max_lines=1, root=data_root or None)
-
-
-def at_cpu_scale(*names: str) -> bool:
-    """Whether the parameters `names` have their CPU-scale values: the settings the asserts were measured at."""
-    return all(parameters[name] == PARAMETERS.parameters[name].cpu for name in names)
-
-
-chapter_start = time.perf_counter()
+chapter.overview(["steps", "text_seeds", "text_dataset", "text_dim", "toy_steps", "image_datasets", "seed", "workers", "checkpoint_every"])
 print(
     f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}; the language model: {steps} generator "
     f"iterations, width {text_dim}, on {text_dataset!r}, {text_seeds} runs of each method"
@@ -187,11 +158,6 @@ def adam(lr: float, betas: tuple[float, float] = (0.5, 0.9)) -> pl.OptimizerSpec
     return pl.OptimizerSpec("adam", lr, betas)
 
 
-def checkpoints(name: str) -> dict:
-    """The checkpoint settings of run `name` (a folder only when checkpoints are on)."""
-    return pl.checkpoint_options(out_dir, "fogan", pl.slug(name), checkpoint_every, checkpoint_minutes, resume)
-
-
 Q_PRIME = pl.NearFake(0.01)  # the official image code's eps; its language code's U[0.99, 1] is the same law
 # Sections 5-6: the toy data. FOGAN at the official image weights (lambda 0.5: an optimal critic of
 # slope 1/(2 lambda) = 1, a Wasserstein critic's) and WGAN-GP at gan_toy.py's; both with gan_toy.py's
@@ -206,7 +172,7 @@ PROBLEMS = {  # name -> (data, generator): a full-support and a line generator a
     "point mass, line": ("dirac", "line"),
     "8 gaussians, plane": ("8gaussians", "affine"),
 }
-alignment_seed_list = [seed + k for k in range(alignment_seeds)]
+alignment_seed_list = chapter.seeds(alignment_seeds)
 alignment_jobs = {
     ("alignment", problem, m, s): (
         pl.update_alignment,
@@ -220,14 +186,14 @@ alignment_jobs = {
     for s in alignment_seed_list
 }
 TOY_SETS = ("8gaussians", "25gaussians")
-toy_seed_list = [seed + k for k in range(toy_seeds)]
+toy_seed_list = chapter.seeds(toy_seeds)
 toy_jobs = {
     ("toy", ds, m, s): (
         pl.run_toy,
         dict(
             steps=toy_steps, dataset=ds, seed=s, width=width, eval_every=max(toy_steps // 4, 1),
             eval_samples=toy_eval_samples, log_every=10, n_critic=5, optimizer=adam(1e-4), device=dev,
-            **checkpoints(f"toy-{ds}-{m}-seed{s}"), **settings,
+            **chapter.checkpoints(f"toy-{ds}-{m}-seed{s}"), **settings,
         ),
     )  # fmt: skip
     for ds in TOY_SETS
@@ -255,7 +221,7 @@ image_jobs = {
         dict(
             steps=IMAGE_STEPS.get(ds, cifar_steps), dataset=ds, seed=seed, dim=image_dim, noise_dim=100,
             batch_size=64, eval_every=image_eval_every, eval_samples=image_eval_samples, root=data_root or None,
-            num_workers=data_workers, grid_samples=64, device=dev, **checkpoints(f"images-{ds}-{m}-seed{seed}"),
+            num_workers=data_workers, grid_samples=64, device=dev, **chapter.checkpoints(f"images-{ds}-{m}-seed{seed}"),
             **settings,
         ),
     )  # fmt: skip
@@ -269,7 +235,7 @@ TEXT_METHODS = {
     "FOGAN": dict(regularizer=pl.FirstOrderPenalty(text_lam, text_mu), fake_points=Q_PRIME),
     "WGAN-GP": dict(regularizer=pl.GradientPenalty(10.0)),
 }
-text_seed_list = [seed + k for k in range(text_seeds)]
+text_seed_list = chapter.seeds(text_seeds)
 text_jobs = {
     ("language", m, s): (
         pl.run_text,
@@ -277,7 +243,7 @@ text_jobs = {
             steps=steps, dataset=text_dataset, seed=s, dim=text_dim, max_lines=text_max_lines, batch_size=64,
             batch_norm=True, n_critic=1, optimizer=adam(1e-4 * lr_scale), critic_optimizer=adam(3e-4 * lr_scale),
             eval_every=text_eval_every, eval_samples=text_eval_samples, jsd_orders=(1, 2, 3, 4, 5, 6),
-            root=data_root or None, device=dev, **checkpoints(f"language-{text_dataset}-{m}-seed{s}"), **settings,
+            root=data_root or None, device=dev, **chapter.checkpoints(f"language-{text_dataset}-{m}-seed{s}"), **settings,
         ),
     )  # fmt: skip
     for m, settings in TEXT_METHODS.items()
@@ -288,24 +254,7 @@ jobs = {}
 for group, group_jobs in (("language", text_jobs), ("images", image_jobs), ("toy", toy_jobs), ("theory", alignment_jobs)):
     if group in chosen:
         jobs |= group_jobs
-futures = dict(zip(jobs, pl.start_calls(list(jobs.values()), workers), strict=True))
-
-
-def result(*key: object) -> object:
-    """The run `key` of the cell above, once it has finished."""
-    return futures[key].result()
-
-
-NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
-
-
-def glue_not_run(*names: str) -> None:
-    """In place of the figures `names` of a group this execution skipped, a line saying so."""
-    for name in names:
-        fig, ax = plt.subplots(figsize=(7, 0.5))
-        glue(name, pl.plot_message(ax, NOT_RUN_HERE).figure, display=False)
-        plt.close(fig)
-
+chapter.start(jobs)
 
 # %% [markdown]
 # ## 1. Adversarial divergences and four requirements
@@ -431,7 +380,7 @@ if chosen.runs("theory"):
         for (a, b), r in simple.items()
     ]  # fmt: skip
     header = ["(a, b)", "|a − b|/4", "eq. 6: τ(δa‖δb; f)", "f(a) − f(b)", "control: eq. 6's τ at its f", "its f(a) − f(b)"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     def at_optimum(r: dict, a: float, b: float) -> bool:
         """Eq. 6's optimum: the gain |a - b| / 4 (to 1e-3) at f(a) - f(b) = |a - b| / 2 (to 1e-2)."""
         return abs(r["gain"] - abs(a - b) / 4) < 1e-3 and abs(r["difference"] - abs(a - b) / 2) < 1e-2
@@ -524,7 +473,7 @@ if chosen.runs("theory"):
         for name, r in figure1.items()
     ]  # fmt: skip
     header = ["critic", "τP(δ0‖δ0.5; f)", "d/dθ τP(δ0‖δθ; f)", "f′(0.5)", "update rule −½ f′(0.5)", "τF gradient term (µ = 1)"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     if check:
         for name, r in figure1.items():  # float64 polynomials: the closed forms to rounding
             assert abs(r["value"] - THETA0 / 2) < 1e-12 and abs(r["envelope"] - 0.5) < 1e-12, name  # both optimal
@@ -556,7 +505,7 @@ if chosen.runs("theory"):
     glue("fogan-fig1", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fogan-fig1")
+    chapter.glue_not_run("fogan-fig1")
 
 # %% [markdown]
 # ```{glue:figure} fogan-fig1
@@ -638,7 +587,7 @@ else:
 
 # %% tags=["hide-input"]
 if chosen.runs("theory"):
-    alignment = {key[1:]: result(*key) for key in alignment_jobs}  # (problem, method, seed) -> measurements
+    alignment = {key[1:]: chapter.result(*key) for key in alignment_jobs}  # (problem, method, seed) -> measurements
     rows = []
     for problem in PROBLEMS:
         for m in ALIGNED:
@@ -648,7 +597,7 @@ if chosen.runs("theory"):
                 " ".join(f"{r['ratio']:.3f}" for r in rs),
             ])  # fmt: skip
     header = ["problem", "method", "cosine, untrained critic", "cosine, trained critic", "|descent| / |update|, trained"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     print(f"seeds {alignment_seed_list}, {alignment_steps} critic steps")
 
 # %% [markdown]
@@ -692,7 +641,7 @@ if chosen.runs("theory"):
 
 # %%
 if chosen.runs("theory"):
-    if check and at_cpu_scale("alignment_steps"):
+    if check and chapter.at_cpu_scale("alignment_steps"):
         def eq5_with_half(m: str, suffix: str = "") -> bool:
             """Eq. 5 with 1 + gamma = 1/2 on the point mass, over this execution's seeds at once: the
             median of their cosines above 0.9 and the median of their length ratios within 0.12 of 1/2."""
@@ -720,7 +669,7 @@ if chosen.runs("theory"):
 
 # %% tags=["hide-input"]
 if chosen.runs("toy"):
-    toy = {key[1:]: result(*key) for key in toy_jobs}  # (data, method, seed) -> run
+    toy = {key[1:]: chapter.result(*key) for key in toy_jobs}  # (data, method, seed) -> run
     final = {(ds, m): np.array([toy[(ds, m, s)].evals["w1"][-1] for s in toy_seed_list]) for ds in TOY_SETS for m in TOY_METHODS}
     per_iteration = {m: np.mean([toy[(ds, m, s)].wall / toy_steps for ds in TOY_SETS for s in toy_seed_list]) for m in TOY_METHODS}
     rows = [
@@ -728,7 +677,7 @@ if chosen.runs("toy"):
         + [f"{1000 * per_iteration[m]:.1f}"]
         for m in TOY_METHODS
     ]  # fmt: skip
-    display(Markdown(markdown_table(["method", *[f"final W1, {ds}" for ds in TOY_SETS], "ms per generator iteration"], rows)))
+    chapter.table(["method", *[f"final W1, {ds}" for ds in TOY_SETS], "ms per generator iteration"], rows)
     print(
         "untrained generators: W1 "
         + ", ".join(f"{ds} {np.mean([toy[(ds, m, s)].evals['w1'][0] for m in TOY_METHODS for s in toy_seed_list]):.2f}" for ds in TOY_SETS)
@@ -751,7 +700,7 @@ if chosen.runs("toy"):
     glue("fogan-fig-toy", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fogan-fig-toy")
+    chapter.glue_not_run("fogan-fig-toy")
 
 # %% [markdown]
 # ```{glue:figure} fogan-fig-toy
@@ -807,17 +756,16 @@ else:
 # %% tags=["hide-input"]
 def image_metric(data: str) -> str:
     """The quality column of an image run on `data` (lower is better)."""
-    return "digits_fd" if data == "digits" else "fid"
+    return pl.image_metric_names(data)[0]
 
 
-LABELS = {"digits_fd": "classifier Fréchet distance", "fid": "FID"}
 if chosen.runs("images"):
-    images = {key[1:]: result(*key) for key in image_jobs}  # (data, method) -> run
+    images = {key[1:]: chapter.result(*key) for key in image_jobs}  # (data, method) -> run
     rows = [
-        [ds, m, f"{r.evals[image_metric(ds)][0]:.0f}", f"{r.evals[image_metric(ds)][-1]:.1f}", LABELS[image_metric(ds)], f"{r.wall:.1f}"]
+        [ds, m, f"{r.evals[image_metric(ds)][0]:.0f}", f"{r.evals[image_metric(ds)][-1]:.1f}", pl.IMAGE_METRIC_LABELS[image_metric(ds)], f"{r.wall:.1f}"]
         for (ds, m), r in images.items()
     ]  # fmt: skip
-    display(Markdown(markdown_table(["data", "method", "first", "final", "metric", "training time (s)"], rows)))
+    chapter.table(["data", "method", "first", "final", "metric", "training time (s)"], rows)
     noise = torch.randn(64, 100, generator=torch.Generator().manual_seed(seed))
     fig, axes = plt.subplots(len(image_sets), len(IMAGE_METHODS), figsize=(4 * len(IMAGE_METHODS), 4.2 * len(image_sets)), squeeze=False)
     for ax in axes.flat:
@@ -829,7 +777,7 @@ if chosen.runs("images"):
     glue("fogan-fig-images", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fogan-fig-images")
+    chapter.glue_not_run("fogan-fig-images")
 
 # %% [markdown]
 # ```{glue:figure} fogan-fig-images
@@ -917,7 +865,7 @@ def smoothed(values: np.ndarray, window: int = 3) -> np.ndarray:
 
 if chosen.runs("language"):
     corpus = pl.text_corpus(text_dataset, max_lines=text_max_lines, root=data_root or None, seed=seed)
-    language = {key[1:]: result(*key) for key in text_jobs}  # (method, seed) -> run
+    language = {key[1:]: chapter.result(*key) for key in text_jobs}  # (method, seed) -> run
     jsd = {(m, k): np.array([language[(m, s)].evals[k] for s in text_seed_list]) for m in TEXT_METHODS for k in ("jsd1", "jsd2", "jsd3", *ORDERS)}
     rows = [
         [m] + [f"{jsd[(m, k)][:, 0].mean():.3f} → {jsd[(m, k)][:, -1].mean():.3f} ± {jsd[(m, k)][:, -1].std():.3f}" for k in ("jsd1", "jsd2", *ORDERS)]
@@ -925,7 +873,7 @@ if chosen.runs("language"):
         for m in TEXT_METHODS
     ]  # fmt: skip
     header = ["method", *[f"{n}-gram JSD, first → final (mean ± sd)" for n in (1, 2, 4, 6)], "ms per generator iteration"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     for m in TEXT_METHODS:
         for k in ("jsd1", "jsd4", "jsd6"):
             print(f"{m} {k} per run:", "; ".join(" ".join(f"{v:.3f}" for v in row) for row in jsd[(m, k)]))
@@ -965,7 +913,7 @@ if chosen.runs("language"):
     glue("fogan-fig2", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("fogan-fig2")
+    chapter.glue_not_run("fogan-fig2")
 
 # %% [markdown]
 # ```{glue:figure} fogan-fig2
@@ -1001,7 +949,7 @@ else:
 # reproduction table.
 
 # %%
-if chosen.runs("language") and check and at_cpu_scale("steps", "text_dataset", "text_dim", "lr_scale", "text_eval_samples"):
+if chosen.runs("language") and check and chapter.at_cpu_scale("steps", "text_dataset", "text_dim", "lr_scale", "text_eval_samples"):
     for m in TEXT_METHODS:
         assert (jsd[(m, "jsd4")][:, -1] < 0.995).all() and (jsd[(m, "jsd4")][:, 0] >= 0.995).all(), m  # and the control
     assert uniform["jsd4"] >= 0.995  # uniform characters fail the same bound
@@ -1056,14 +1004,9 @@ if "language" in chosen:
         | {f"seconds_per_iteration_{pl.slug(m)}": float(np.mean([language[(m, s)].wall for s in text_seed_list]) / steps) for m in TEXT_METHODS},
         sum(r.wall for r in language.values()),
     )  # fmt: skip
-for name, (metrics, wall) in recorded.items() if recording else ():
-    path = pl.record_result("fogan", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper)
-    print(path)
+chapter.record(recorded)
 
 # %% tags=["hide-input"]
-COMMANDS = {
-    group: f"papermill nbs/fogan.ipynb runs/fogan_{group}.ipynb -p scale paper -p experiments {group}" for group in GROUPS
-}
 EXACT = "exact: the same at every scale"
 SMALL = "a small computation: the same at every scale"
 TABLE2 = {  # data -> the paper's FID of FOGAN, WGAN-GP, and the other methods it quotes
@@ -1078,53 +1021,52 @@ if "theory" in chosen:
     fo = [alignment[("point mass, plane", "FOGAN", s)] for s in alignment_seed_list]
     rows += [
         ["Eq. 6: τsimple(δa‖δb) = |a − b|/4", "(closed form)",
-         f"4 pairs, largest error {abs(simple[worst]['gain'] - abs(worst[0] - worst[1]) / 4):.1e} (MLP critic)", SMALL, COMMANDS["theory"]],
+         f"4 pairs, largest error {abs(simple[worst]['gain'] - abs(worst[0] - worst[1]) / 4):.1e} (MLP critic)", SMALL, chapter.command("theory")],
         ["Figure 1: the update rule gives d/dθ τP = ½ with the first order critic (a), not with −2x² (b)", "(a) ½, (b) 1",
-         f"(a) {a['rule']:.3f}, (b) {b['rule']:.3f}; envelope ½ for both", EXACT, COMMANDS["theory"]],
+         f"(a) {a['rule']:.3f}, (b) {b['rule']:.3f}; envelope ½ for both", EXACT, chapter.command("theory")],
         ["Theorem 2 / eq. 5: FOGAN's update is the steepest descent", "(no number)",
          f"point mass, plane: cosine {min(r['cosine'] for r in fo):.3f}–{max(r['cosine'] for r in fo):.3f}, 1 + γ "
          f"{min(r['ratio'] for r in fo):.2f}–{max(r['ratio'] for r in fo):.2f}"
          + "; point mass, line, lowest: " + ", ".join(f"{m} {min(alignment[('point mass, line', m, s)]['cosine'] for s in alignment_seed_list):.2f}" for m in ALIGNED)
          + "; 8 gaussians, mean: " + ", ".join(f"{m} {np.mean([alignment[('8 gaussians, plane', m, s)]['cosine'] for s in alignment_seed_list]):.2f}" for m in ALIGNED),
-         SMALL, COMMANDS["theory"]],
+         SMALL, chapter.command("theory")],
     ]  # fmt: skip
 else:
-    rows.append(["Eq. 6, Figure 1, Theorem 2", "", NOT_RUN_HERE, "", COMMANDS["theory"]])
+    rows.append(["Eq. 6, Figure 1, Theorem 2", "", chapter.not_run, "", chapter.command("theory")])
 for ds in TOY_SETS:
-    shown = ", ".join(f"{m} {final[(ds, m)].mean():.3f}" for m in TOY_METHODS) + f" ({toy_steps} iterations)" if "toy" in chosen else NOT_RUN_HERE
+    shown = ", ".join(f"{m} {final[(ds, m)].mean():.3f}" for m in TOY_METHODS) + f" ({toy_steps} iterations)" if "toy" in chosen else chapter.not_run
     rows.append([f"(not in the paper) {ds}: final exact W1", "(no number)", shown,
-                 full_scale("fogan", f"toy-{ds}", [f"w1_{pl.slug(m)}" for m in TOY_METHODS]), COMMANDS["toy"]])  # fmt: skip
+                 chapter.full_scale(f"toy-{ds}", [f"w1_{pl.slug(m)}" for m in TOY_METHODS]), chapter.command("toy")])  # fmt: skip
 for ds, (name, fogan_fid, wgan_fid, others) in TABLE2.items():
     stand_in = ds if ds in image_sets else "digits"  # this data set if it ran, else the CPU-scale stand-in
     if "images" in chosen and stand_in in image_sets:
         r = {m: images[(stand_in, m)] for m in ("FOGAN", "WGAN-GP")}
         metric = image_metric(stand_in)
         shown = ", ".join(f"{m} {r[m].evals[metric][-1]:.1f}" for m in r)
-        shown += f" ({stand_in}, {IMAGE_STEPS.get(stand_in, cifar_steps)} iterations: {LABELS[metric]})"
+        shown += f" ({stand_in}, {IMAGE_STEPS.get(stand_in, cifar_steps)} iterations: {pl.IMAGE_METRIC_LABELS[metric]})"
         shown += ", not FID" if metric != "fid" else ""
     else:
         shown = f"not run in this execution (experiments={experiments!r}, image_datasets={image_datasets!r})"
     rows.append([f"Table 2, {name}: FID of FOGAN, WGAN-GP", f"{fogan_fid}, {wgan_fid} (also quoted: {others})", shown,
-                 full_scale("fogan", f"images-{ds}", ["fid_fogan", "fid_wgan-gp"], "{:.1f}"), COMMANDS["images"]])  # fmt: skip
+                 chapter.full_scale(f"images-{ds}", ["fid_fogan", "fid_wgan-gp"], "{:.1f}"), chapter.command("images")])  # fmt: skip
 for k, n, fogan_jsd, wgan_jsd in (("jsd4", 4, ".226 ± .006", ".220 ± .006"), ("jsd6", 6, ".556 ± .004", ".573 ± .009")):
     if "language" in chosen:
         shown = ", ".join(f"{m} {jsd[(m, k)][:, -1].mean():.3f} ± {jsd[(m, k)][:, -1].std():.3f}" for m in TEXT_METHODS)
         shown += f" ({text_dataset}, {steps} iterations, {text_eval_samples} lines, {text_seeds} runs)"
     else:
-        shown = NOT_RUN_HERE
+        shown = chapter.not_run
     rows.append([f"Table 2 / Figure 2: {n}-gram JSD, FOGAN and WGAN-GP", f"{fogan_jsd}, {wgan_jsd}", shown,
-                 full_scale("fogan", f"language-{text_dataset if scale == 'paper' else 'billion_word'}",
-                            [f"{k}_fogan", f"{k}_sd_fogan", f"{k}_wgan-gp", f"{k}_sd_wgan-gp"]), COMMANDS["language"]])  # fmt: skip
+                 chapter.full_scale(f"language-{text_dataset if scale == 'paper' else 'billion_word'}",
+                            [f"{k}_fogan", f"{k}_sd_fogan", f"{k}_wgan-gp", f"{k}_sd_wgan-gp"]), chapter.command("language")])  # fmt: skip
 if "language" in chosen:
     seconds = {m: np.mean([language[(m, s)].wall for s in text_seed_list]) / steps for m in TEXT_METHODS}
     shown = ", ".join(f"{m} {1000 * v:.0f} ms" for m, v in seconds.items()) + " per iteration (CPU)"
 else:
-    shown = NOT_RUN_HERE
+    shown = chapter.not_run
 rows.append(["Figure 2: FOGAN's iteration is cheaper than WGAN-GP's", "(no number; the wall-clock panel)", shown,
-             full_scale("fogan", "language-billion_word", ["seconds_per_iteration_fogan", "seconds_per_iteration_wgan-gp"], "{:.4f}"),
-             COMMANDS["language"]])  # fmt: skip
-display(Markdown(markdown_table(["result", "paper", "ours, CPU scale", "ours, full scale", "command"], rows)))
-print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
+             chapter.full_scale("language-billion_word", ["seconds_per_iteration_fogan", "seconds_per_iteration_wgan-gp"], "{:.4f}"),
+             chapter.command("language")])  # fmt: skip
+chapter.reproduction(rows)
 
 # %% [markdown]
 # (fogan-scales)=
@@ -1136,13 +1078,7 @@ print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 # A value given with `-p` replaces its scale's.
 
 # %% tags=["hide-input"]
-display(
-    Markdown(
-        markdown_table(
-            ["parameter", "CPU scale", "paper scale", "source of the paper-scale value"], pl.scale_table(PARAMETERS)
-        )
-    )
-)
+chapter.scales()
 
 # %% [markdown]
 # (fogan-seed-record)=
@@ -1158,4 +1094,4 @@ display(
 # lines are in the sections above.
 
 # %% tags=["hide-input"]
-print(pl.seed_printouts("fogan", skip=("Reproduction", "The two scales")))
+chapter.seed_record()

@@ -156,6 +156,7 @@ def check_writable_folder(name: str, folder: str | os.PathLike) -> Path:
 
 
 def slug(name: str) -> str:
-    """A file-name form of a method's or experiment's name: lower case, runs of anything but letters
-    and digits made one hyphen (``"WGAN-GP, lambda = 10"`` -> ``"wgan-gp-lambda-10"``)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """A file-name form of a method's or experiment's name: lower case, "µ" written "mu", runs of
+    anything else but letters and digits made one hyphen (``"WGAN-GP, lambda = 10"`` ->
+    ``"wgan-gp-lambda-10"``, ``"µGP"`` -> ``"mugp"``)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("µ", "mu")).strip("-")

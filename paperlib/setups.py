@@ -73,8 +73,7 @@ def toy_trainer(
     held-out real points, recorded as ``trainer.evals["w1"]``. Other keywords go to
     :class:`~paperlib.training.trainer.Trainer`.
     """
-    check_choice("generator", generator, TOY_GENERATORS)
-    noise_dim = 1 if generator == "line" else 2
+    noise_dim = _toy_noise_dim(generator)
     seed_everything(seed)
     held_out = ToySampler(dataset, HELD_OUT_SEED)(eval_samples).to(device)
     fixed_noise = torch.randn(eval_samples, noise_dim, generator=torch.Generator().manual_seed(seed)).to(
@@ -85,19 +84,17 @@ def toy_trainer(
         with torch.no_grad():
             return {"w1": wasserstein(trainer.generator(fixed_noise), held_out)}
 
-    if fixed_generator_std is not None and generator != "mlp":
-        raise ParameterError(
-            f"fixed_generator_std={fixed_generator_std} holds the generator at data plus noise; "
-            f"generator={generator!r} asks for a trained one: give one of the two"
-        )
-    network: nn.Module
+    network = toy_generator_network(
+        dataset,
+        seed=seed,
+        width=width,
+        depth=depth,
+        fixed_generator_std=fixed_generator_std,
+        generator=generator,
+        device=device,
+    )
     if fixed_generator_std is not None:
-        network = DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
         trainer_kwargs["generator_steps"] = 0
-    elif generator != "mlp":
-        network = nn.Linear(noise_dim, 2)
-    else:
-        network = toy_generator(depth, width)
     setup = dict(
         experiment="toy",
         dataset=dataset,
@@ -117,6 +114,39 @@ def toy_trainer(
         setup=setup,
         **trainer_kwargs,
     )
+
+
+def _toy_noise_dim(generator: str) -> int:
+    """The dimension of the noise of a toy ``generator`` (one of ``TOY_GENERATORS``): 1 for ``"line"``,
+    2 for the others."""
+    return 1 if check_choice("generator", generator, TOY_GENERATORS) == "line" else 2
+
+
+def toy_generator_network(
+    dataset: str,
+    *,
+    seed: int,
+    width: int,
+    depth: int,
+    fixed_generator_std: float | None = None,
+    generator: str = "mlp",
+    device: torch.device | str = "cpu",
+) -> nn.Module:
+    """The generator :func:`toy_trainer` builds with these settings (see there), its weights drawn from
+    torch's global random stream: the MLP ``toy_generator(depth, width)``, the map of ``"affine"``
+    or ``"line"``, or with ``fixed_generator_std`` the fixed data-plus-noise generator, whose data
+    stream is seeded by ``seed + 1``."""
+    noise_dim = _toy_noise_dim(generator)
+    if fixed_generator_std is not None:
+        if generator != "mlp":
+            raise ParameterError(
+                f"fixed_generator_std={fixed_generator_std} holds the generator at data plus noise; "
+                f"generator={generator!r} asks for a trained one: give one of the two"
+            )
+        return DataPlusNoise(ToySampler(dataset, seed + 1, device), fixed_generator_std)
+    if generator != "mlp":
+        return nn.Linear(noise_dim, 2)
+    return toy_generator(depth, width)
 
 
 @dataclass
@@ -140,6 +170,22 @@ def run_toy(steps: int, *, resume: bool = False, **kwargs: Any) -> RunResult:
 
 
 ARCHITECTURES = ("dcgan", "resnet")
+
+
+IMAGE_METRIC_LABELS = {
+    "digits_fd": "classifier Fréchet distance",
+    "digits_score": "classifier class score",
+    "fid": "FID",
+    "inception_score": "Inception Score",
+}
+"""The words for each column an image run's evaluation writes (:func:`image_trainer`)."""
+
+
+def image_metric_names(dataset: str) -> tuple[str, str]:
+    """The two evaluation columns of an image run on ``dataset``: a distance to the data (lower is
+    better; FID, or on ``digits`` the digits classifier's Fréchet distance) and a score (higher is
+    better; Inception Score, or the classifier's class score)."""
+    return ("digits_fd", "digits_score") if dataset == "digits" else ("fid", "inception_score")
 
 
 def image_size(dataset: str) -> int:
@@ -342,19 +388,21 @@ def image_trainer(
     penalty = isinstance(
         trainer_kwargs.get("regularizer"), GradientPenalty | LipschitzPenalty | FirstOrderPenalty
     )
-    generator: nn.Module
+    generator = image_generator_network(
+        architecture,
+        size=size,
+        channels=channels,
+        dim=dim,
+        noise_dim=noise_dim,
+        batch_norm=generator_batch_norm,
+        output=output,
+    )
     critic: nn.Module
     if isinstance(architecture, Architecture):
-        generator, critic = architecture.networks(
-            penalty=penalty, size=size, channels=channels, noise_dim=noise_dim
-        )
+        critic = architecture.critic(penalty=penalty, size=size, channels=channels)
     elif architecture == "dcgan":
-        generator = DCGANGenerator(
-            size, channels, dim, noise_dim, batch_norm=generator_batch_norm, output=output
-        )
         critic = DCGANCritic(size=size, channels=channels, dim=dim, norm=critic_norm, for_penalty=penalty)
     else:
-        generator = ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
         critic = ResNetCritic(dim=dim, channels=channels)
     setup = dict(
         experiment="image",
@@ -385,6 +433,26 @@ def image_trainer(
         setup=setup,
         **trainer_kwargs,
     )
+
+
+def image_generator_network(
+    architecture: str | Architecture,
+    *,
+    size: int,
+    channels: int,
+    dim: int,
+    noise_dim: int,
+    batch_norm: bool,
+    output: str,
+) -> nn.Module:
+    """The generator :func:`image_trainer` builds with these settings (see there; ``batch_norm`` is
+    its ``generator_batch_norm``), its weights drawn from torch's global random stream: the DCGAN
+    generator, the ResNet one, or that of an :class:`~paperlib.nets.architectures.Architecture`."""
+    if isinstance(architecture, Architecture):
+        return architecture.generator(size=size, channels=channels, noise_dim=noise_dim)
+    if check_choice("architecture", architecture, ARCHITECTURES) == "dcgan":
+        return DCGANGenerator(size, channels, dim, noise_dim, batch_norm=batch_norm, output=output)
+    return ResNetGenerator(dim=dim, noise_dim=noise_dim, channels=channels)
 
 
 def critic_losses(trainer: Trainer, images: Mapping[str, torch.Tensor], seed: int) -> dict[str, float]:
@@ -475,6 +543,7 @@ def text_trainer(
         evaluate=evaluate,
         device=device,
         setup=setup,
+        decoding={"characters": list(corpus.inv_charmap)},
         **trainer_kwargs,
     )
 

@@ -224,6 +224,8 @@ def test_run_dir_relative_resolves_against_project_root(
         ("WGAN-GP (Adam)", "wgan-gp-adam"),
         ("WGAN-GP, lambda = 10, one-sided", "wgan-gp-lambda-10-one-sided"),
         ("  DCGAN  ", "dcgan"),
+        ("µg,anc", "mug-anc"),  # the µ-WGAN measures keep their µ as "mu"
+        ("language-billion_word-seed0", "language-billion-word-seed0"),
     ],
 )
 def test_slug(name: str, expected: str) -> None:

@@ -1,0 +1,228 @@
+"""One object per chapter notebook for everything around its science, created once after the
+parameters cell::
+
+    chapter = pl.Chapter("fogan", globals(), groups=("theory", "toy", "images", "language"))
+
+It resolves and checks the parameters (:func:`~paperlib.chapter.parameters.resolved`, the values
+then set in the notebook's namespace), selects the experiment groups, resolves the device, decides
+whether results are recorded (:func:`~paperlib.chapter.report.will_record`, the run settings of
+:data:`RUN_SETTINGS` not counting as deviations from the paper), checks the run and results folders
+and, through :meth:`Chapter.need_data`, every data set and weights file before anything runs. It
+then starts the runs (:meth:`Chapter.start`) and hands back their results, draws the "not run"
+placeholders of skipped groups, records results, and closes the chapter with the reproduction table,
+the table of both scales and the seed record. The notebook keeps its parameters, theory,
+experiments, asserts and figures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from paperlib.chapter.parameters import Declaration, paper_deviations, resolved, scale_table, selected_groups
+from paperlib.chapter.report import full_scale, markdown_table, record_result, results_root, will_record
+from paperlib.chapter.seeds import seed_printouts
+from paperlib.config import (
+    ParameterError,
+    check_writable_folder,
+    checkpoint_options,
+    out_root,
+    resolve_device,
+    slug,
+)
+from paperlib.data.images import image_dataset
+from paperlib.data.text import text_corpus
+from paperlib.metrics.images import inception_weights_path
+from paperlib.training.parallel import start_calls
+
+RUN_SETTINGS = (
+    "device",
+    "workers",
+    "out_dir",
+    "data_root",
+    "data_workers",
+    "checkpoint_every",
+    "checkpoint_minutes",
+    "resume",
+    "check",
+    "record",
+)
+"""The parameters every chapter declares that decide where and how its runs are done, not their
+results: a result file records them but does not count them as deviations from the paper."""
+
+REPRODUCTION_HEADER = ("result", "paper", "ours, CPU scale", "ours, full scale", "command")
+OVERVIEW_HEADER = ("parameter", "this execution", "CPU scale", "paper scale")
+SCALES_HEADER = ("parameter", "CPU scale", "paper scale", "source of the paper-scale value")
+UNSEEDED_SECTIONS = ("Reproduction", "The two scales")
+"""Sections whose lines the seed record leaves out: the tables that only gather the others."""
+
+
+class Chapter:
+    """The runtime of one chapter notebook (``name``: its file's stem, ``nbs/<name>.ipynb``).
+
+    ``namespace`` is the notebook's ``globals()`` after its parameters cell, holding its
+    ``PARAMETERS`` declaration, ``scale`` and ``experiments``; every parameter's resolved value is
+    set there. ``groups`` are the chapter's experiment groups, in the order of its sections.
+    """
+
+    def __init__(self, name: str, namespace: MutableMapping[str, Any], groups: Sequence[str]) -> None:
+        declaration = namespace.get("PARAMETERS")
+        if not isinstance(declaration, Declaration):
+            raise ParameterError("the parameters cell must end with PARAMETERS = pl.declared(globals())")
+        self.parameters = resolved(declaration, namespace, namespace["scale"])
+        missing = [setting for setting in RUN_SETTINGS if setting not in declaration.parameters]
+        if missing:
+            raise ParameterError(
+                f"chapter {name!r} declares no parameter {', '.join(missing)} (every chapter has them)"
+            )
+        namespace.update(self.parameters)
+        self.name = name
+        self.declaration = declaration
+        self.groups = tuple(groups)
+        self.chosen = selected_groups("experiments", self.parameters["experiments"], self.groups)
+        self.device = resolve_device(self.parameters["device"])
+        self.off_paper = paper_deviations(declaration, self.parameters, RUN_SETTINGS)
+        self.recording = will_record(self.parameters["record"], self.off_paper)
+        check_writable_folder("out_dir", out_root(self.parameters["out_dir"]) / name)
+        if self.recording:
+            record = self.parameters["record"]
+            check_writable_folder(
+                f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", results_root()
+            )
+        self.started = time.perf_counter()
+        self._futures: dict[Hashable, Future] = {}
+
+    @property
+    def scale(self) -> str:
+        """``"cpu"`` or ``"paper"``: the scale whose values the parameters not given took."""
+        return self.parameters["scale"]
+
+    @property
+    def not_run(self) -> str:
+        """What a table cell or figure of a skipped group says in its place."""
+        return f"not run in this execution (experiments={self.parameters['experiments']!r})"
+
+    def overview(self, names: Sequence[str]) -> None:
+        """Show the parameters ``names`` a reader is most likely to change, with this execution's
+        value and both scales' (in place of the folded parameters cell), and where the section
+        listing every parameter is."""
+        rows = [
+            [name, repr(self.parameters[name]), repr(spec.cpu), repr(spec.paper)]
+            for name, spec in ((name, self.declaration.parameters[name]) for name in names)
+        ]
+
+        every = (
+            f"Every parameter, with the source of its paper-scale value: {{ref}}`{slug(self.name)}-scales`."
+        )
+        self._display(f"{markdown_table(OVERVIEW_HEADER, rows)}\n\n{every}")
+
+    def need_data(self, images: Iterable[str] = (), text: str | None = None) -> None:
+        """Check, before any run starts, the image data sets ``images`` the chosen groups use
+        (torchvision downloads those it can now; scikit-learn's ``digits`` ships with it) with the
+        Inception weights of their metrics, and the text corpus ``text``: each missing one raises
+        the error that says how to obtain it."""
+        root = self.parameters["data_root"] or None
+        downloaded = sorted(set(images) - {"digits"})
+        for dataset in downloaded:
+            image_dataset(dataset, root=root, root_name="the notebook parameter data_root")
+        if downloaded:
+            inception_weights_path()
+        if text is not None:
+            text_corpus(text, max_lines=1, root=root)
+
+    def at_cpu_scale(self, *names: str) -> bool:
+        """Whether the parameters ``names`` have their CPU-scale values: the settings at which the
+        chapter's asserts were measured."""
+        return all(self.parameters[name] == self.declaration.parameters[name].cpu for name in names)
+
+    def seeds(self, count: int) -> list[int]:
+        """``count`` consecutive seeds from the ``seed`` parameter: the seeds of repeated runs."""
+        return [self.parameters["seed"] + k for k in range(count)]
+
+    def checkpoints(self, run: str) -> dict[str, Any]:
+        """The checkpoint keywords of the run named ``run`` (:func:`paperlib.config.checkpoint_options`:
+        a folder ``<out_dir>/<chapter>/<slug of run>`` only when checkpoints are on)."""
+        p = self.parameters
+        return checkpoint_options(
+            p["out_dir"], self.name, slug(run), p["checkpoint_every"], p["checkpoint_minutes"], p["resume"]
+        )
+
+    def start(self, jobs: Mapping[Hashable, tuple[Callable[..., Any], dict[str, Any]]]) -> None:
+        """Start every job ``key -> (function, keywords)`` in ``workers`` background processes of one
+        thread each (:func:`paperlib.training.parallel.start_calls`), in the order given."""
+        futures = start_calls(list(jobs.values()), self.parameters["workers"])
+        self._futures.update(zip(jobs, futures, strict=True))
+
+    def result(self, *key: Hashable) -> Any:
+        """What the job ``key`` of :meth:`start` returned, once it has finished."""
+        return self._futures[key].result()
+
+    def glue_not_run(self, *names: str) -> None:
+        """In place of the figures ``names`` of a group this execution skipped, a line saying so."""
+        import matplotlib.pyplot as plt
+        from myst_nb import glue
+
+        from paperlib.chapter.plotting import plot_message
+
+        for name in names:
+            fig, ax = plt.subplots(figsize=(7, 0.5))
+            glue(name, plot_message(ax, self.not_run).figure, display=False)
+            plt.close(fig)
+
+    def command(self, group: str) -> str:
+        """The papermill command that runs the experiment group ``group`` at the paper's scale."""
+        if group not in self.groups:
+            raise ParameterError(
+                f"{group!r} is not an experiment group of {self.name}: {', '.join(self.groups)}"
+            )
+        notebook, output = f"nbs/{self.name}.ipynb", f"runs/{self.name}_{group}.ipynb"
+        return f"papermill {notebook} {output} -p scale paper -p experiments {group}"
+
+    def record(self, results: Mapping[str, tuple[Mapping[str, float], float]]) -> None:
+        """Write each result ``experiment -> (metrics, wall time in seconds)`` to the results folder
+        (:func:`paperlib.chapter.report.record_result`) when this execution records, printing each
+        file's path; nothing otherwise."""
+        for experiment, (metrics, wall) in results.items() if self.recording else ():
+            path = record_result(
+                self.name,
+                experiment,
+                metrics,
+                parameters=self.parameters,
+                device=self.device,
+                wall_time_s=wall,
+                off_paper=self.off_paper,
+            )
+            print(path)
+
+    def full_scale(self, experiment: str, metrics: str | Sequence[str], fmt: str = "{:.3f}") -> str:
+        """The reproduction table's cell of a recorded full-scale result of this chapter
+        (:func:`paperlib.chapter.report.full_scale`), or "not yet run"."""
+        return full_scale(self.name, experiment, metrics, fmt)
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Show a table of ``rows`` under ``header`` (:func:`paperlib.chapter.report.markdown_table`)."""
+        self._display(markdown_table(header, rows))
+
+    def reproduction(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Show the reproduction table (result, paper, ours at CPU scale, ours at full scale,
+        command) and the time the chapter took since it was created."""
+        self.table(REPRODUCTION_HEADER, rows)
+        print(f"chapter executed in {time.perf_counter() - self.started:.0f} s")
+
+    def scales(self) -> None:
+        """Show every parameter at CPU and at paper scale, with the source of the paper's value."""
+        self.table(SCALES_HEADER, scale_table(self.declaration))
+
+    def seed_record(self) -> None:
+        """Print the chapter's seed record (:func:`paperlib.chapter.seeds.seed_printouts`), section by
+        section, but the closing tables."""
+        print(seed_printouts(self.name, skip=UNSEEDED_SECTIONS))
+
+    @staticmethod
+    def _display(markdown: str) -> None:
+        """Show ``markdown`` as a cell output (rendered as MyST in the book)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(markdown))
