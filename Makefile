@@ -21,10 +21,10 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m pytest -m browser tests/test_book_in_browser.py
 
-# Unit tests (pairing check included), then every notebook executed by nbval, then ruff.
+# Unit tests (pairing check included; every chapter executed end to end at the smoke scale of
+# tests/test_smoke.py, the claims being checked by `make book`'s one CPU-scale execution), then ruff.
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser" tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:python nbs/
 	$(BIN)/ruff check paperlib tests nbs
 
 # A chapter executed with each of SEEDS at its defaults (asserts off), every line it printed

@@ -45,8 +45,11 @@
 # (sections 2–5), `toy` (6), `mnist` (7), `cifar` (8), or `all`. The commands are in the
 # reproduction table at the end. Where the text quotes a range "over seeds 0–3", the values it
 # comes from are in {ref}`sgp-wgan-seed-record`.
+#
+# The chapter's first cell, folded below, declares every parameter once, at both scales; the table
+# under it shows the ones a reader most often changes, with this execution's values.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 import paperlib as pl
 
 scale: str = "cpu"  # "cpu" (minutes on two CPU cores) or "paper" (the paper's settings, for a GPU)
@@ -94,42 +97,18 @@ cifar_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "gan_cifar_res
 PARAMETERS: pl.Declaration = pl.declared(globals())
 
 # %% tags=["hide-input"]
-parameters = pl.resolved(PARAMETERS, globals(), scale)  # the values of this execution; typos refused
-globals().update(parameters)
-GROUPS = ("dynamics", "toy", "mnist", "cifar")
-chosen = pl.selected_groups("experiments", experiments, GROUPS)
-
-import time
+chapter = pl.Chapter("sgp_wgan", globals(), groups=("dynamics", "toy", "mnist", "cifar"))
+chosen, dev = chapter.chosen, chapter.device
+chapter.need_data(images=[data for group, data in (("mnist", mnist_dataset), ("cifar", cifar_dataset)) if group in chosen])
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import Markdown, display
 from myst_nb import glue
 
-from paperlib.chapter.report import full_scale, markdown_table
-
-dev = pl.resolve_device(device)
-# what a result file must say about this execution: the settings that were not the paper's (the
-# ones that decide only where and how runs are done aside)
-RUN_SETTINGS = ("device", "workers", "out_dir", "data_root", "data_workers", "checkpoint_every")
-RUN_SETTINGS += ("checkpoint_minutes", "resume", "check", "record")
-off_paper = pl.paper_deviations(PARAMETERS, parameters, RUN_SETTINGS)
-recording = pl.will_record(record, off_paper)
-# Everything the chosen experiments need, checked before any of them starts: folders to write,
-# data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
-pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "sgp_wgan")
-if recording:
-    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
-image_sets = {"mnist": mnist_dataset, "cifar": cifar_dataset}
-image_sets = {name for group, name in image_sets.items() if group in chosen} - {"digits"}
-for name in sorted(image_sets):
-    pl.image_dataset(name, root=data_root or None, root_name="the notebook parameter data_root")
-if image_sets:
-    pl.inception_weights_path()
-seed_list = [seed + k for k in range(seeds)]
+seed_list = chapter.seeds(seeds)
 TOY_STEPS = {"8gaussians": steps_8gaussians, "25gaussians": steps_25gaussians, "swissroll": steps_swissroll}
-chapter_start = time.perf_counter()
+chapter.overview(["seeds", "steps_8gaussians", "steps_swissroll", "width", "mnist_dataset", "mnist_steps", "cifar_dataset", "seed", "workers", "checkpoint_every"])
 print(f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}; toy seeds: {seed_list}")
 
 # %% [markdown]
@@ -177,16 +156,6 @@ MEASURE_OF = {"p_g": "fake", "p_d": "real", "µGP": "interpolates", "µmid": "mi
 CONTROL = "WGAN (no constraint)"
 
 
-def run_slug(name: str) -> str:
-    """The file-name form of a run's or method's name ("µ" written "mu")."""
-    return pl.slug(name.replace("µ", "mu"))
-
-
-def checkpoints(name: str) -> dict:
-    """The checkpoint settings of run `name` (a folder only when checkpoints are on)."""
-    return pl.checkpoint_options(out_dir, "sgp_wgan", run_slug(name), checkpoint_every, checkpoint_minutes, resume)
-
-
 def methods(
     lam_gp: float, lam_sgp: float, anchored: pl.AnchoredInterpolates, adam: pl.OptimizerSpec, clipping: dict
 ) -> dict:
@@ -214,7 +183,7 @@ toy_jobs = {
             eval_samples=toy_eval_samples,
             log_every=10,
             device=dev,
-            **checkpoints(f"toy-{ds}-{m}-seed{s}"),
+            **chapter.checkpoints(f"toy-{ds}-{m}-seed{s}"),
             **TOY[m],
         ),
     )
@@ -239,7 +208,7 @@ def image_job(name: str, n_steps: int, data: str, batch_size: int, eval_every: i
         grid_samples=64,
         n_critic=5,
         device=dev,
-        **checkpoints(f"{name}-{data}-seed{seed}"),
+        **chapter.checkpoints(f"{name}-{data}-seed{seed}"),
         **settings,
     )
 
@@ -309,37 +278,9 @@ if "mnist" in chosen:
     jobs |= mnist_jobs
 if "cifar" in chosen:
     jobs |= cifar_jobs
-futures = dict(zip(jobs, pl.start_calls(list(jobs.values()), workers), strict=True))
-
-
-def result(*key: object) -> pl.RunResult:
-    """The run `key` of the cell above, once it has finished."""
-    return futures[key].result()
-
-
-def metric_names(data: str) -> tuple[str, str]:
-    """The quality and score columns of an image run on `data`: a distance (lower is better), a score."""
-    return ("digits_fd", "digits_score") if data == "digits" else ("fid", "inception_score")
-
-
-LABELS = {
-    "digits_fd": "classifier Fréchet distance",
-    "digits_score": "classifier class score",
-    "fid": "FID",
-    "inception_score": "Inception Score",
-}
+chapter.start(jobs)
+LABELS = pl.IMAGE_METRIC_LABELS
 noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))  # of the image grids
-
-
-NOT_RUN_HERE = f"not run in this execution (experiments={experiments!r})"
-
-
-def glue_not_run(*names: str) -> None:
-    """In place of the figures `names` of a group this execution skipped, a line saying so."""
-    for name in names:
-        fig, ax = plt.subplots(figsize=(7, 0.5))
-        glue(name, pl.plot_message(ax, NOT_RUN_HERE).figure, display=False)
-        plt.close(fig)
 
 
 # %% [markdown]
@@ -511,7 +452,7 @@ if chosen.runs("dynamics"):
     for name, system in lemma1.items():
         eig = system.eigenvalues([0.0, 0.0])
         rows.append([name, ", ".join(f"{e.real:+.4f}{e.imag:+.4f}i" for e in eig)])
-    display(Markdown(markdown_table(["penalty measure", "eigenvalues of the Jacobian at (0, 0)"], rows)))
+    chapter.table(["penalty measure", "eigenvalues of the Jacobian at (0, 0)"], rows)
 
     # the closed form for a constant mass M: -lam M / 2 +- sqrt(lam^2 M^2 / 4 - 1)
     for name, M in (("M = 1", 1.0), ("M = 3", 3.0)):
@@ -566,7 +507,7 @@ if chosen.runs("dynamics"):
     glue("sgp-fig-lemma1", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("sgp-fig-lemma1")
+    chapter.glue_not_run("sgp-fig-lemma1")
 
 # %% [markdown]
 # ```{glue:figure} sgp-fig-lemma1
@@ -659,7 +600,7 @@ if chosen.runs("dynamics"):
             else:
                 assert np.abs(eig.real).max() < 1e-12 and np.allclose(np.abs(eig.imag), 2 / 3), name  # a centre
         rows.append([name, f"{second_moment:.4f}", ", ".join(f"{e.real:+.4f}{e.imag:+.4f}i" for e in eig)])
-    display(Markdown(markdown_table(["penalty measure", "E_µ[x²]", "eigenvalues at (0, ±1)"], rows)))
+    chapter.table(["penalty measure", "E_µ[x²]", "eigenvalues at (0, ±1)"], rows)
 
 # %% [markdown]
 # All five spectra equal the closed form to $10^{-9}$ at both equilibria (asserted). With $\lambda$ =
@@ -721,7 +662,7 @@ if chosen.runs("dynamics"):
     glue("sgp-fig-lemma3", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("sgp-fig-lemma3")
+    chapter.glue_not_run("sgp-fig-lemma3")
 
 # %% [markdown]
 # ```{glue:figure} sgp-fig-lemma3
@@ -849,7 +790,7 @@ if chosen.runs("dynamics"):
     assert np.abs(spectra["WGAN (control)"].real).max() < 1e-12  # a centre: Q = 0
     header = ["penalty measure", "rank of Q", "zero eigenvalues", "largest |zero|", "max Re (others)",
               "min Re (others)", "largest eig. of Q", "max |Im|"]  # fmt: skip
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
 
     # the point mass's seventh null direction: output weights v with zero critic slope at 0.2 and
     # zero mean slope on the data
@@ -945,7 +886,7 @@ if chosen.runs("dynamics"):
         rows.append([f"µg,anc, A = {A}", f"{field:.1e}", f"{penalty[0]:.4f} → {penalty[-1]:.4f}", f"{shift:.4f}", f"{wb_moved:.2f}"])
     header = ["measure (critic zero up to 2.5)", "max |field| at the point", "penalty integral, t = 0 → 1000",
               "max |θ| up to t = 1000", "‖Δ(w, b)‖ at t = 1000"]  # fmt: skip
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
 
 # %% [markdown]
 # With the anchor outside the critic's zero set the penalty's own gradient, $\lambda
@@ -988,14 +929,14 @@ if chosen.runs("dynamics"):
 
 # %% tags=["hide-input"]
 if chosen.runs("toy"):
-    toy = {key[1:]: result(*key) for key in toy_jobs}  # (data, method, seed) -> run
+    toy = {key[1:]: chapter.result(*key) for key in toy_jobs}  # (data, method, seed) -> run
     final = {(ds, m): np.array([toy[(ds, m, s)].evals["w1"][-1] for s in seed_list]) for ds in TOY_STEPS for m in TOY}
     first = {ds: np.mean([toy[(ds, m, s)].evals["w1"][0] for m in TOY for s in seed_list]) for ds in TOY_STEPS}
     rows = [
         [m] + [f"{final[(ds, m)].mean():.3f} ({final[(ds, m)].min():.3f}–{final[(ds, m)].max():.3f})" for ds in TOY_STEPS]
         for m in TOY
     ]
-    display(Markdown(markdown_table(["method"] + [f"final W1, {ds}" for ds in TOY_STEPS], rows)))
+    chapter.table(["method"] + [f"final W1, {ds}" for ds in TOY_STEPS], rows)
     print(
         "untrained generators: W1 "
         + ", ".join(f"{ds} {first[ds]:.2f}" for ds in TOY_STEPS)
@@ -1033,7 +974,7 @@ if chosen.runs("toy"):
     glue("sgp-fig-toy-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("sgp-fig-toy-curves", "sgp-fig-toy-samples")
+    chapter.glue_not_run("sgp-fig-toy-curves", "sgp-fig-toy-samples")
 
 # %% [markdown]
 # ```{glue:figure} sgp-fig-toy-curves
@@ -1132,14 +1073,14 @@ if chosen.runs("toy"):
 
 # %% tags=["hide-input"]
 if chosen.runs("mnist"):
-    mnist = {m: result("mnist", m) for m in MNIST}
-    quality, score = metric_names(mnist_dataset)
+    mnist = {m: chapter.result("mnist", m) for m in MNIST}
+    quality, score = pl.image_metric_names(mnist_dataset)
     rows = [
         [m, f"{r.evals[quality][0]:.0f}", f"{r.evals[quality][-1]:.1f}", f"{r.evals[score][-1]:.2f}", f"{r.wall:.1f}"]
         for m, r in mnist.items()
     ]
     header = ["method", f"first {LABELS[quality]}", f"final {LABELS[quality]}", f"final {LABELS[score]}", "training time (s)"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     fig, axes = plt.subplots(2, 4, figsize=(12, 6.4))
     for ax, (m, r) in zip(axes.flat, mnist.items(), strict=True):
         with torch.no_grad():
@@ -1148,7 +1089,7 @@ if chosen.runs("mnist"):
     glue("sgp-fig-mnist-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("sgp-fig-mnist-samples")
+    chapter.glue_not_run("sgp-fig-mnist-samples")
 
 # %% [markdown]
 # ```{glue:figure} sgp-fig-mnist-samples
@@ -1207,14 +1148,14 @@ if chosen.runs("mnist"):
 
 # %% tags=["hide-input"]
 if chosen.runs("cifar"):
-    cifar = {key: result(*key) for key in cifar_jobs}
-    quality, score = metric_names(cifar_dataset)
+    cifar = {key: chapter.result(*key) for key in cifar_jobs}
+    quality, score = pl.image_metric_names(cifar_dataset)
     rows = [
         [arch, m, f"{r.evals[score][-1]:.2f}", f"{r.evals[quality][-1]:.1f}", f"{r.wall:.1f}"]
         for (arch, m), r in cifar.items()
     ]
     header = ["network", "method", f"final {LABELS[score]}", f"final {LABELS[quality]}", "training time (s)"]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
     fig, axes = plt.subplots(2, 7, figsize=(21, 6.6))
     for ax in axes.flat:
         ax.set_axis_off()
@@ -1227,7 +1168,7 @@ if chosen.runs("cifar"):
     glue("sgp-fig-cifar-samples", fig, display=False)
     plt.close(fig)
 else:
-    glue_not_run("sgp-fig-cifar-samples")
+    chapter.glue_not_run("sgp-fig-cifar-samples")
 
 # %% [markdown]
 # ```{glue:figure} sgp-fig-cifar-samples
@@ -1278,29 +1219,21 @@ recorded: dict[str, tuple[dict, float]] = {}  # result file -> (metrics, wall ti
 if "toy" in chosen:
     for ds in TOY_STEPS:
         recorded[f"toy-{ds}"] = (
-            {f"w1_{run_slug(m)}": final[(ds, m)].mean() for m in TOY},
+            {f"w1_{pl.slug(m)}": final[(ds, m)].mean() for m in TOY},
             sum(toy[(ds, m, s)].wall for m in TOY for s in seed_list),
         )
 if "mnist" in chosen:
     recorded[f"mnist-{mnist_dataset}"] = (
-        {f"{k}_{run_slug(m)}": float(r.evals[k][-1]) for m, r in mnist.items() for k in metric_names(mnist_dataset)},
+        {f"{k}_{pl.slug(m)}": float(r.evals[k][-1]) for m, r in mnist.items() for k in pl.image_metric_names(mnist_dataset)},
         sum(r.wall for r in mnist.values()),
     )
 if "cifar" in chosen:
     for (arch, m), r in cifar.items():
         metrics = {k: float(r.evals[k][-1]) for k in r.evals.columns if k not in ("step", "wall")}
-        recorded[f"{arch}-{run_slug(m)}-{cifar_dataset}"] = (metrics, r.wall)
-for name, (metrics, wall) in recorded.items() if recording else ():
-    path = pl.record_result(
-        "sgp_wgan", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper
-    )
-    print(path)
+        recorded[f"{arch}-{pl.slug(m)}-{cifar_dataset}"] = (metrics, r.wall)
+chapter.record(recorded)
 
 # %% tags=["hide-input"]
-COMMANDS = {
-    group: f"papermill nbs/sgp_wgan.ipynb runs/sgp_wgan_{group}.ipynb -p scale paper -p experiments {group}"
-    for group in GROUPS
-}
 TABLE2 = {  # (network, method) -> the paper's Inception Score and FID
     ("dcgan", "WGAN (clipping)"): "5.64 ± 0.09 / 48.7",
     ("dcgan", "WGAN-GP"): "6.48 ± 0.10 / 35.0",
@@ -1324,55 +1257,54 @@ if "dynamics" in chosen:
     rows += [
         ["Lemma 1: Dirac GAN locally stable for M > 0; basin radius R", "M = 1: eigenvalues " + ", ".join(
             f"{e.real:+.3f}{e.imag:+.3f}i" for e in lemma1["M = 1"].eigenvalues([0.0, 0.0])
-        ) + f"; M = exp(-ψ²): R = {R:.3f}, starts at 0.95R converge, at 1.5R not", EXACT, COMMANDS["dynamics"]],
+        ) + f"; M = exp(-ψ²): R = {R:.3f}, starts at 0.95R converge, at 1.5R not", EXACT, chapter.command("dynamics")],
         ["Lemma 2: spectrum −2λE[x²] ± √(4λ²E[x²]² − 4/9) at (0, ±1)",
-         "equal to 1e-9 for p_d, p_g, µGP; δ₀ and WGAN ±2i/3", EXACT, COMMANDS["dynamics"]],
+         "equal to 1e-9 for p_d, p_g, µGP; δ₀ and WGAN ±2i/3", EXACT, chapter.command("dynamics")],
         ["Lemma 3, Figure 3: D₂ = ψx² does not converge to (0, 0)",
          f"ends at ψ ∈ [{ends[:, 0].min():.2f}, {ends[:, 0].max():.2f}], θ = 0; the linear critic at (0, 0)",
-         EXACT, COMMANDS["dynamics"]],
+         EXACT, chapter.command("dynamics")],
         ["Theorem 1: locally stable for every measure meeting Assumption 6",
          "5 of 5 measures: Q of rank 3 on a (our reading of 6b), 6 zero eigenvalues, the predicted ones, the others Re < 0; δ₀.₂: "
-         f"rank {q_ranks['δ₀.₂ (control)']}, {null_counts['δ₀.₂ (control)']} zero; WGAN: a centre", EXACT, COMMANDS["dynamics"]],
+         f"rank {q_ranks['δ₀.₂ (control)']}, {null_counts['δ₀.₂ (control)']} zero; WGAN: a centre", EXACT, chapter.command("dynamics")],
     ]  # fmt: skip
 else:
-    rows.append(["Lemmas 1–3, Theorem 1", NOT_RUN_HERE, EXACT, COMMANDS["dynamics"]])
+    rows.append(["Lemmas 1–3, Theorem 1", chapter.not_run, EXACT, chapter.command("dynamics")])
 for ds in TOY_STEPS:
     shown = (
         ", ".join(f"{m} {final[(ds, m)].mean():.3f}" for m in SGP) + f" (toy, {TOY_STEPS[ds]} iterations)"
         if "toy" in chosen
-        else NOT_RUN_HERE
+        else chapter.not_run
     )
     rows.append([
         f"Figure 4, {ds}: every measure converges (samples; W1: ours)", shown,
-        full_scale("sgp_wgan", f"toy-{ds}", [f"w1_{run_slug(m)}" for m in SGP]), COMMANDS["toy"],
+        chapter.full_scale(f"toy-{ds}", [f"w1_{pl.slug(m)}" for m in SGP]), chapter.command("toy"),
     ])  # fmt: skip
 if "mnist" in chosen:
-    quality = metric_names(mnist_dataset)[0]
+    quality = pl.image_metric_names(mnist_dataset)[0]
     shown = ", ".join(f"{m} {mnist[m].evals[quality][-1]:.0f}" for m in SGP)
     shown += f" ({LABELS[quality]}; {mnist_dataset}, {mnist_steps} iterations)"
 else:
-    shown = NOT_RUN_HERE
+    shown = chapter.not_run
 rows.append([
     "Figure 5, MNIST: every measure generates digits (samples; distance: ours)", shown,
-    full_scale("sgp_wgan", "mnist-mnist", [f"fid_{run_slug(m)}" for m in SGP], "{:.1f}"), COMMANDS["mnist"],
+    chapter.full_scale("mnist-mnist", [f"fid_{pl.slug(m)}" for m in SGP], "{:.1f}"), chapter.command("mnist"),
 ])  # fmt: skip
 for (arch, m), paper in TABLE2.items():
     if "cifar" in chosen:
-        quality, score = metric_names(cifar_dataset)
+        quality, score = pl.image_metric_names(cifar_dataset)
         r = cifar[(arch, m)]
         shown = f"{r.evals[score][-1]:.2f} / {r.evals[quality][-1]:.0f} ({cifar_dataset}: {LABELS[score]} / {LABELS[quality]})"
     else:
-        shown = NOT_RUN_HERE
+        shown = chapter.not_run
     rows.append([
         f"Table 2, {arch}, {m}: Inception / FID", paper, shown,
-        full_scale("sgp_wgan", f"{arch}-{run_slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
-        COMMANDS["cifar"],
+        chapter.full_scale(f"{arch}-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+        chapter.command("cifar"),
     ])  # fmt: skip
 for row in rows:
     if len(row) == 4:  # no number in the paper: the claim is in the first column
         row.insert(1, "(no number)")
-display(Markdown(markdown_table(["result", "paper", "ours, CPU scale", "ours, full scale", "command"], rows)))
-print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
+chapter.reproduction(rows)
 
 # %% [markdown]
 # (sgp-wgan-scales)=
@@ -1384,13 +1316,7 @@ print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 # where neither gives one). A value given with `-p` replaces its scale's.
 
 # %% tags=["hide-input"]
-display(
-    Markdown(
-        markdown_table(
-            ["parameter", "CPU scale", "paper scale", "source of the paper-scale value"], pl.scale_table(PARAMETERS)
-        )
-    )
-)
+chapter.scales()
 
 # %% [markdown]
 # (sgp-wgan-seed-record)=
@@ -1406,4 +1332,4 @@ display(
 # lines are in the sections above.
 
 # %% tags=["hide-input"]
-print(pl.seed_printouts("sgp_wgan", skip=("Reproduction", "The two scales")))
+chapter.seed_record()

@@ -48,8 +48,11 @@
 # the reproduction table at the end. Where the text quotes a range "over seeds 0–3", the values
 # it comes from are printed in {ref}`wgan-gp-seed-record` at the end: every line this chapter
 # printed in each of those executions (`make seeds`).
+#
+# The chapter's first cell, folded below, declares every parameter once, at both scales; the table
+# under it shows the ones a reader most often changes, with this execution's values.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 import paperlib as pl
 
 scale: str = "cpu"  # "cpu" (minutes on two CPU cores) or "paper" (the paper's settings, for a GPU)
@@ -113,46 +116,22 @@ overfit_eval_samples: int = pl.scaled(500, 1000, pl.at_least(10), "ours")  # gen
 PARAMETERS: pl.Declaration = pl.declared(globals())
 
 # %% tags=["hide-input"]
-parameters = pl.resolved(PARAMETERS, globals(), scale)  # the values of this execution; typos refused
-globals().update(parameters)
-GROUPS = ("toy", "images", "archs", "resnet", "text", "overfit")
-chosen = pl.selected_groups("experiments", experiments, GROUPS)
-
-import time
+chapter = pl.Chapter("wgan_gp", globals(), groups=("toy", "images", "archs", "resnet", "text", "overfit"))
+chosen, dev = chapter.chosen, chapter.device
+image_sets = {"images": dataset, "archs": arch_dataset, "resnet": resnet_dataset, "overfit": overfit_dataset}
+chapter.need_data(images=[data for group, data in image_sets.items() if group in chosen], text=text_dataset if "text" in chosen else None)
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import Markdown, display
 from myst_nb import glue
 
 from paperlib.analysis.diagnostics import coupled_segment_gradients, loss_quality_correlation, relative_change
-from paperlib.chapter.report import full_scale, markdown_table
 from paperlib.metrics.toy import kr_efficiency
 
-dev = pl.resolve_device(device)
-# what a result file must say about this execution: the settings that were not the paper's (the
-# ones that decide only where and how runs are done aside)
-RUN_SETTINGS = ("device", "workers", "out_dir", "data_root", "data_workers", "checkpoint_every")
-RUN_SETTINGS += ("checkpoint_minutes", "resume", "check", "record")
-off_paper = pl.paper_deviations(PARAMETERS, parameters, RUN_SETTINGS)
-recording = pl.will_record(record, off_paper)
-# Everything the chosen experiments need, checked before any of them starts: folders to write,
-# data sets (downloaded now where torchvision can) and the Inception weights of the real metrics.
-pl.check_writable_folder("out_dir", pl.out_root(out_dir) / "wgan_gp")
-if recording:
-    pl.check_writable_folder(f"record={record!r} (the results folder, $PAPERLIB_RESULTS)", pl.results_root())
-image_sets = {"images": dataset, "archs": arch_dataset, "resnet": resnet_dataset, "overfit": overfit_dataset}
-image_sets = {name for group, name in image_sets.items() if group in chosen} - {"digits"}
-for name in sorted(image_sets):
-    pl.image_dataset(name, root=data_root or None, root_name="the notebook parameter data_root")
-if image_sets:
-    pl.inception_weights_path()
-if "text" in chosen:
-    pl.text_corpus(text_dataset, max_lines=1, root=data_root or None)
 toy_datasets = list(pl.TOY_DATASETS) if toy_dataset == "all" else [toy_dataset]
-seed_list = [seed + k for k in range(seeds)]
-chapter_start = time.perf_counter()
+seed_list = chapter.seeds(seeds)
+chapter.overview(["steps", "seeds", "toy_dataset", "width", "dataset", "image_steps", "arch_count", "text_steps", "seed", "workers", "checkpoint_every"])
 print(
     f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}; toy data: {toy_datasets}; "
     f"seeds: {seed_list}; images: {dataset}; text: {text_dataset}"
@@ -315,7 +294,7 @@ fit_jobs = {
             optimizer=pl.OptimizerSpec("adam", 1e-3, (0.5, 0.9)),
             log_every=10,
             device=dev,
-            **checkpoints(f"fit-{ds}-{name}-seed{seed}"),
+            **chapter.checkpoints(f"fit-{ds}-{name}-seed{seed}"),
         ),
     )
     for name, reg in CRITICS.items()
@@ -340,7 +319,7 @@ deep_jobs = {
             regularizer=reg,
             optimizer=opt,
             device=dev,
-            **checkpoints(f"deep-{pl.slug(name)}-seed{seed}"),
+            **chapter.checkpoints(f"deep-{pl.slug(name)}-seed{seed}"),
         ),
     )
     for name, (reg, opt) in DEEP.items()
@@ -361,7 +340,7 @@ toy_jobs = {
             eval_every=max(steps // 6, 1),
             log_every=10,
             device=dev,
-            **checkpoints(f"toy-{ds}-{pl.slug(m)}-seed{s}"),
+            **chapter.checkpoints(f"toy-{ds}-{pl.slug(m)}-seed{s}"),
             **METHODS[m],
         ),
     )
@@ -386,7 +365,7 @@ def image_job(
         num_workers=data_workers,
         grid_samples=64,
         device=dev,
-        **checkpoints(f"{name}-{data}-seed{seed}"),
+        **chapter.checkpoints(f"{name}-{data}-seed{seed}"),
         **settings,
     )
 
@@ -496,7 +475,7 @@ text_jobs = {
             eval_samples=text_eval_samples,
             root=data_root or None,
             device=dev,
-            **checkpoints(f"language-{text_dataset}-seed{seed}"),
+            **chapter.checkpoints(f"language-{text_dataset}-seed{seed}"),
         ),
     )
 }
@@ -540,25 +519,8 @@ GROUP_OF = {"fit": "toy", "deep": "toy", "toy": "toy", "fig3": "images", "arch":
     g: g for g in ("resnet", "text", "overfit")
 }
 jobs = {key: job for key, job in jobs.items() if GROUP_OF[key[0]] in chosen}
-futures = dict(zip(jobs, pl.start_calls(list(jobs.values()), workers), strict=True))
-
-
-def result(*key: object) -> pl.RunResult:
-    """The run `key` of the cell above, once it has finished."""
-    return futures[key].result()
-
-
-def metric_names(data: str) -> tuple[str, str]:
-    """The quality and score columns of an image run on `data`: a distance (lower is better), a score."""
-    return ("digits_fd", "digits_score") if data == "digits" else ("fid", "inception_score")
-
-
-LABELS = {
-    "digits_fd": "classifier Fréchet distance",
-    "digits_score": "classifier class score",
-    "fid": "FID",
-    "inception_score": "Inception Score",
-}
+chapter.start(jobs)
+LABELS = pl.IMAGE_METRIC_LABELS
 noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))  # of the image grids
 
 
@@ -579,7 +541,7 @@ noise = torch.randn(64, 128, generator=torch.Generator().manual_seed(seed))  # o
 
 # %%
 if chosen.runs("toy"):
-    fit = {(ds, name): result("fit", ds, name) for name in CRITICS for ds in pl.TOY_DATASETS}
+    fit = {(ds, name): chapter.result("fit", ds, name) for name in CRITICS for ds in pl.TOY_DATASETS}
 
 # %% [markdown]
 # Are they at their optimum? The critic's estimate of the distance,
@@ -770,7 +732,7 @@ if chosen.runs("toy"):
 
 # %%
 if chosen.runs("toy"):
-    deep = {name: result("deep", name) for name in DEEP}
+    deep = {name: chapter.result("deep", name) for name in DEEP}
     torch.manual_seed(seed)
     layer_norms = {}
     for name, r in deep.items():
@@ -878,7 +840,7 @@ if chosen.runs("toy"):
 
 # %%
 if chosen.runs("toy"):
-    runs = {(ds, m, s): result("toy", ds, m, s) for m in METHODS for ds in toy_datasets for s in seed_list}
+    runs = {(ds, m, s): chapter.result("toy", ds, m, s) for m in METHODS for ds in toy_datasets for s in seed_list}
     floor = {
         ds: pl.wasserstein(pl.ToySampler(ds, seed + 5000)(1000), pl.ToySampler(ds, pl.HELD_OUT_SEED)(1000))
         for ds in toy_datasets
@@ -913,12 +875,8 @@ if chosen.runs("toy"):
             final[(ds, m)] = w
             sec_per_it = np.mean([runs[(ds, m, s)].wall / steps for s in seed_list])
             rows.append([ds, m, ", ".join(f"{v:.3f}" for v in w), f"{floor[ds]:.3f}", f"{1000 * sec_per_it:.1f}"])
-    display(
-        Markdown(
-            markdown_table(
-                ["data", "method", f"final W1 (seeds {seed_list})", "sampling floor", "ms per iteration"], rows
-            )
-        )
+    chapter.table(
+        ["data", "method", f"final W1 (seeds {seed_list})", "sampling floor", "ms per iteration"], rows
     )
 
 # %% [markdown]
@@ -992,7 +950,7 @@ if chosen.runs("toy"):
     glue("fig-toy-samples", fig, display=False)
     plt.close(fig)
     if rows:
-        display(Markdown(markdown_table(["data", "method", "modes covered", "high-quality samples"], rows)))
+        chapter.table(["data", "method", "modes covered", "high-quality samples"], rows)
 
 # %% [markdown]
 # ```{glue:figure} fig-toy-samples
@@ -1029,8 +987,8 @@ if chosen.runs("toy"):
 
 # %% tags=["hide-input"]
 if chosen.runs("images"):
-    fig3 = {m: result("fig3", m) for m in FIG3}
-    quality, score = metric_names(dataset)
+    fig3 = {m: chapter.result("fig3", m) for m in FIG3}
+    quality, score = pl.image_metric_names(dataset)
     rows = [
         [
             m,
@@ -1048,7 +1006,7 @@ if chosen.runs("images"):
         "training time (s)",
         "ms per iteration",
     ]
-    display(Markdown(markdown_table(header, rows)))
+    chapter.table(header, rows)
 
 # %% tags=["hide-input"]
 if chosen.runs("images"):
@@ -1190,19 +1148,15 @@ if chosen.runs("images"):
 
 # %% tags=["hide-input"]
 if chosen.runs("archs"):
-    arch_runs = {(i, m): result("arch", i, m) for m in ARCH_METHODS for i in range(arch_count)}
-    arch_quality, arch_score = metric_names(arch_dataset)
+    arch_runs = {(i, m): chapter.result("arch", i, m) for m in ARCH_METHODS for i in range(arch_count)}
+    arch_quality, arch_score = pl.image_metric_names(arch_dataset)
     arch_final = {key: float(r.evals[arch_score][-1]) for key, r in arch_runs.items()}
-    display(
-        Markdown(
-            markdown_table(
-                ["", "architecture", *(f"{m}: final {LABELS[arch_score]}" for m in ARCH_METHODS)],
-                [
-                    [i, a.describe(), *(f"{arch_final[(i, m)]:.2f}" for m in ARCH_METHODS)]
-                    for i, a in enumerate(architectures)
-                ],
-            )
-        )
+    chapter.table(
+        ["", "architecture", *(f"{m}: final {LABELS[arch_score]}" for m in ARCH_METHODS)],
+        [
+            [i, a.describe(), *(f"{arch_final[(i, m)]:.2f}" for m in ARCH_METHODS)]
+            for i, a in enumerate(architectures)
+        ],
     )
     TABLE2 = {
         1.0: (0, 8, 192, 0),
@@ -1231,24 +1185,20 @@ if chosen.runs("archs"):
         [arch_final[(i, "WGAN-GP")] for i in range(arch_count)],
         list(thresholds.values()),
     )
-    display(
-        Markdown(
-            markdown_table(
-                [
-                    "paper's min. IS",
-                    "our min. score",
-                    "only GAN",
-                    "only WGAN-GP",
-                    "both succeeded",
-                    "both failed",
-                    "paper (200, IS)",
-                ],
-                [
-                    [f"{paper_t:.1f}", f"{t:.2f}", *counts, " / ".join(map(str, TABLE2[paper_t]))]
-                    for paper_t, (t, *counts) in zip(TABLE2, outcomes, strict=True)
-                ],
-            )
-        )
+    chapter.table(
+        [
+            "paper's min. IS",
+            "our min. score",
+            "only GAN",
+            "only WGAN-GP",
+            "both succeeded",
+            "both failed",
+            "paper (200, IS)",
+        ],
+        [
+            [f"{paper_t:.1f}", f"{t:.2f}", *counts, " / ".join(map(str, TABLE2[paper_t]))]
+            for paper_t, (t, *counts) in zip(TABLE2, outcomes, strict=True)
+        ],
     )
 
     with torch.no_grad():
@@ -1313,17 +1263,13 @@ if chosen.runs("archs"):
 
 # %% tags=["hide-input"]
 if chosen.runs("images"):
-    two_sided, one_sided = fig3["WGAN-GP (Adam)"], result("fig3", ONE_SIDED)
-    display(
-        Markdown(
-            markdown_table(
-                ["penalty", *(f"final {LABELS[k]}" for k in (quality, score))],
-                [
-                    [name, *(f"{r.evals[k][-1]:.2f}" for k in (quality, score))]
-                    for name, r in (("two-sided", two_sided), ("one-sided", one_sided))
-                ],
-            )
-        )
+    two_sided, one_sided = fig3["WGAN-GP (Adam)"], chapter.result("fig3", ONE_SIDED)
+    chapter.table(
+        ["penalty", *(f"final {LABELS[k]}" for k in (quality, score))],
+        [
+            [name, *(f"{r.evals[k][-1]:.2f}" for k in (quality, score))]
+            for name, r in (("two-sided", two_sided), ("one-sided", one_sided))
+        ],
     )
 
 # %%
@@ -1362,8 +1308,8 @@ if chosen.runs("images") and check and dataset == "digits":
 
 # %% tags=["hide-input"]
 if chosen.runs("resnet"):
-    resnet = result("resnet")
-    resnet_quality, resnet_score = metric_names(resnet_dataset)
+    resnet = chapter.result("resnet")
+    resnet_quality, resnet_score = pl.image_metric_names(resnet_dataset)
     for column in ("step", resnet_quality, resnet_score):
         print(f"{column:>15s}", " ".join(f"{v:8.2f}" for v in resnet.evals[column]))
     print(f"{resnet.wall:.0f} s of training, {1000 * resnet.wall / resnet_steps:.0f} ms per generator iteration")
@@ -1422,7 +1368,7 @@ if chosen.runs("resnet"):
 # %% tags=["hide-input"]
 if chosen.runs("text"):
     corpus = pl.text_corpus(text_dataset, max_lines=text_max_lines, root=data_root or None, seed=seed)
-    language = result("text")
+    language = chapter.result("text")
     jsd_keys = [k for k in language.evals.columns if k.startswith("jsd")]
     for column in ("step", *jsd_keys):
         print(f"{column:>5s}", " ".join(f"{v:6.3f}" for v in language.evals[column]))
@@ -1538,7 +1484,7 @@ if chosen.runs("images", "overfit"):
         axes[0].set_ylabel("negative critic loss")
         axes[0].legend(fontsize=8)
     if "overfit" in chosen:  # (b)
-        overfit = {m: result("overfit", m) for m in OVERFIT}
+        overfit = {m: chapter.result("overfit", m) for m in OVERFIT}
         gaps, null_gaps = {}, {}
         for ax, (m, r) in zip(axes[1:], overfit.items(), strict=True):
             for split in ("train", "validation", "unseen"):
@@ -1651,15 +1597,11 @@ if chosen.runs("images", "overfit"):
 # At CPU scale every row is on the data it names (digits, toy sets, Python-docs sentences).
 
 # %% tags=["hide-input"]
-COMMANDS = {
-    group: f"papermill nbs/wgan_gp.ipynb runs/wgan_gp_{group}.ipynb -p scale paper -p experiments {group}"
-    for group in GROUPS
-}
 
 
 def skipped(group: str) -> list[list[str]]:
     """The reproduction table's row for a group this execution did not run."""
-    return [[f"experiment group {group}", f"not run (experiments={experiments!r})", "", COMMANDS[group]]]
+    return [[f"experiment group {group}", f"not run (experiments={experiments!r})", "", chapter.command(group)]]
 
 
 def last_metrics(r: pl.RunResult) -> dict[str, float]:
@@ -1669,7 +1611,7 @@ def last_metrics(r: pl.RunResult) -> dict[str, float]:
 
 def shown(r: pl.RunResult, data: str) -> str:
     """A run's last quality and score, named for what they are on `data`."""
-    return ", ".join(f"{LABELS[k]} {r.evals[k][-1]:.2f}" for k in metric_names(data))
+    return ", ".join(f"{LABELS[k]} {r.evals[k][-1]:.2f}" for k in pl.image_metric_names(data))
 
 
 if "toy" in chosen:
@@ -1712,9 +1654,9 @@ if "toy" in chosen:
 if "images" in chosen:
     recorded["images"] = {
         f"fig3-{pl.slug(m)}-{dataset}": (
-            last_metrics(result("fig3", m))
+            last_metrics(chapter.result("fig3", m))
             | ({"neg_critic_loss_last": float(smooth[-1])} if m == "WGAN-GP (Adam)" else {}),
-            result("fig3", m).wall,
+            chapter.result("fig3", m).wall,
         )
         for m in DCGAN_RUNS
     }
@@ -1744,12 +1686,7 @@ if "overfit" in chosen:
             sum(r.wall for r in overfit.values()),
         )
     }
-for group in recorded if recording else ():
-    for name, (metrics, wall) in recorded[group].items():
-        path = pl.record_result(
-            "wgan_gp", name, metrics, parameters=parameters, device=dev, wall_time_s=wall, off_paper=off_paper
-        )
-        print(path)
+chapter.record({name: entry for group in recorded.values() for name, entry in group.items()})
 
 # %% tags=["hide-input"]
 image_scale = f"{dataset}, {image_steps} iterations, width {image_dim}"
@@ -1761,8 +1698,8 @@ rows = (
             + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['norm']):.2f}" for ds in pl.TOY_DATASETS)
             + "; median cosine "
             + ", ".join(f"{np.median(prop1[(ds, 'penalty')]['cosine']):.2f}" for ds in pl.TOY_DATASETS),
-            full_scale("wgan_gp", "prop1", "median_cosine"),
-            COMMANDS["toy"],
+            chapter.full_scale("prop1", "median_cosine"),
+            chapter.command("toy"),
         ],
         [
             "Fig. 1a: clipped critics ignore the data's structure (figure)",
@@ -1771,14 +1708,14 @@ rows = (
                 f"{efficiency[(ds, 'clipping')]:.2f} / {efficiency[(ds, 'penalty')]:.2f}"
                 for ds in pl.TOY_DATASETS
             ),
-            full_scale("wgan_gp", "fig1a", "kr_efficiency_penalty"),
-            COMMANDS["toy"],
+            chapter.full_scale("fig1a", "kr_efficiency_penalty"),
+            chapter.command("toy"),
         ],
         [
             "Fig. 1b: clipping explodes (c=0.1) or vanishes (c≤0.01), penalty stable (figure)",
             "layer 1 / layer 12: " + ", ".join(f"{k}: {v[0] / v[-1]:.0e}" for k, v in layer_norms.items()),
-            full_scale("wgan_gp", "fig1b", "penalty_band"),
-            COMMANDS["toy"],
+            chapter.full_scale("fig1b", "penalty_band"),
+            chapter.command("toy"),
         ],
         [
             "Toy GANs: penalty trains better than clipping (official code, no number)",
@@ -1787,8 +1724,8 @@ rows = (
                 f"{ds} {mean_final[(ds, 'WGAN (clipping)')]:.2f} / {mean_final[(ds, 'WGAN-GP')]:.2f}"
                 for ds in toy_datasets
             ),
-            full_scale("wgan_gp", "toy", "w1_penalty"),
-            COMMANDS["toy"],
+            chapter.full_scale("toy", "w1_penalty"),
+            chapter.command("toy"),
         ],
     ]
     if "toy" in chosen
@@ -1801,12 +1738,11 @@ rows += (
             f"neither {paper[3]} (200 architectures, ImageNet 32x32)",
             f"{arch_dataset}, {arch_count} architectures ({arch_set}), {arch_steps} iterations, "
             f"{LABELS[arch_score]}: " + ", ".join(map(str, counts)),
-            full_scale(
-                "wgan_gp",
+            chapter.full_scale(
                 f"architectures-{arch_dataset}",
                 [f"{k}_{t:.0f}" for k in ("only_gan", "only_wgan_gp")],
             ),
-            COMMANDS["archs"],
+            chapter.command("archs"),
         ]
         for t, (_, *counts), paper in zip(TABLE2, outcomes, TABLE2.values(), strict=True)
     ]
@@ -1819,16 +1755,16 @@ rows += (
             [
                 f"Fig. 3: {m}, DCGAN architecture on CIFAR-10, Inception Score over training (figure, no number)",
                 f"{image_scale}: {shown(r, dataset)}",
-                full_scale("wgan_gp", f"fig3-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
-                COMMANDS["images"],
+                chapter.full_scale(f"fig3-{pl.slug(m)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+                chapter.command("images"),
             ]
             for m, r in fig3.items()
         ],
         [
             "Table 2: the standard DCGAN scored 7.24 (ImageNet 32x32; ours: the DCGAN of Figure 3)",
             f"{image_scale}: {shown(fig3['DCGAN'], dataset)}",
-            full_scale("wgan_gp", "fig3-dcgan-cifar10", "inception_score", "{:.2f}"),
-            COMMANDS["images"],
+            chapter.full_scale("fig3-dcgan-cifar10", "inception_score", "{:.2f}"),
+            chapter.command("images"),
         ],
     ]
     if "images" in chosen
@@ -1839,8 +1775,8 @@ rows += (
         [
             "Table 3: WGAN-GP ResNet, unsupervised CIFAR-10, Inception Score 7.86 ± .07",
             f"{resnet_dataset}, {resnet_steps} iterations, width {resnet_dim}: {shown(resnet, resnet_dataset)}",
-            full_scale("wgan_gp", "resnet-cifar10", ["inception_score", "inception_score_std"], "{:.2f}"),
-            COMMANDS["resnet"],
+            chapter.full_scale("resnet-cifar10", ["inception_score", "inception_score_std"], "{:.2f}"),
+            chapter.command("resnet"),
         ]
     ]
     if "resnet" in chosen
@@ -1860,8 +1796,8 @@ rows += (
             "Sec. 5.5, Table 4: a WGAN-GP language model from softmax outputs learns to spell (samples, no number)",
             f"{text_dataset}, {text_steps} iterations, {text_eval_samples} samples: "
             + ", ".join(f"{k} {language.evals[k][-1]:.2f}" for k in jsd_keys),
-            full_scale("wgan_gp", "language-billion_word", ["jsd1", "jsd4"], "{:.2f}"),
-            COMMANDS["text"],
+            chapter.full_scale("language-billion_word", ["jsd1", "jsd4"], "{:.2f}"),
+            chapter.command("text"),
         ]
     ]
     if "text" in chosen
@@ -1872,8 +1808,8 @@ if "images" in chosen:
         [
             "Fig. 5a: the negative critic loss of WGAN-GP converges (figure)",
             f"{image_scale}: moving average from peak {smooth.max():.2f} to {smooth[-1]:.2f}",
-            full_scale("wgan_gp", "fig3-wgan-gp-adam-cifar10", "neg_critic_loss_last", "{:.2f}"),
-            COMMANDS["images"],
+            chapter.full_scale("fig3-wgan-gp-adam-cifar10", "neg_critic_loss_last", "{:.2f}"),
+            chapter.command("images"),
         ]
     )
 rows += (
@@ -1882,8 +1818,8 @@ rows += (
             "Fig. 5b: on 1,000 MNIST digits, training and validation losses part, for clipping and penalty (figure)",
             f"{overfit_dataset}, {overfit_subset} images, {overfit_steps} iterations: final train minus "
             "validation " + ", ".join(f"{m} {gaps[m][-1]:.2f}" for m in OVERFIT),
-            full_scale("wgan_gp", f"overfit-{overfit_dataset}", "gap_wgan-gp", "{:.2f}"),
-            COMMANDS["overfit"],
+            chapter.full_scale(f"overfit-{overfit_dataset}", "gap_wgan-gp", "{:.2f}"),
+            chapter.command("overfit"),
         ]
     ]
     if "overfit" in chosen
@@ -1895,18 +1831,11 @@ if "images" in chosen:
             "App. C: two-sided penalty better in 100 of 174 architectures, one-sided in 77 (not significant)",
             f"{image_scale}, {LABELS[quality]} two-sided / one-sided: "
             f"{two_sided.evals[quality][-1]:.1f} / {one_sided.evals[quality][-1]:.1f}",
-            full_scale("wgan_gp", f"fig3-{pl.slug(ONE_SIDED)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
-            COMMANDS["images"],
+            chapter.full_scale(f"fig3-{pl.slug(ONE_SIDED)}-cifar10", ["inception_score", "fid"], "{:.2f}"),
+            chapter.command("images"),
         ]
     )
-display(
-    Markdown(
-        markdown_table(
-            ["paper's claim", f"ours, this execution ({scale} scale)", "ours, full scale", "command"], rows
-        )
-    )
-)
-print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
+chapter.reproduction(rows, header=["paper's claim", f"ours, this execution ({scale} scale)", "ours, full scale", "command"])
 
 # %% [markdown]
 # (wgan-gp-scales)=
@@ -1918,13 +1847,7 @@ print(f"chapter executed in {time.perf_counter() - chapter_start:.0f} s")
 # gives one). A value given with `-p` replaces its scale's.
 
 # %% tags=["hide-input"]
-display(
-    Markdown(
-        markdown_table(
-            ["parameter", "CPU scale", "paper scale", "source of the paper-scale value"], pl.scale_table(PARAMETERS)
-        )
-    )
-)
+chapter.scales()
 
 # %% [markdown]
 # (wgan-gp-seed-record)=
@@ -1940,4 +1863,4 @@ display(
 # lines are in the sections above.
 
 # %% tags=["hide-input"]
-print(pl.seed_printouts("wgan_gp", skip=("Reproduction", "The two scales")))
+chapter.seed_record()

@@ -65,6 +65,16 @@ def test_architecture_networks_follow_the_settings() -> None:
         Architecture("relu", "relu", 3, 4, False, False, 8, 8).networks(penalty=True)
 
 
+def test_an_architecture_is_read_back_from_its_repr_and_nothing_else_is() -> None:
+    """A run's setup records an architecture as its repr; the samples of the run rebuild it from there."""
+    for arch in sample_architectures(20, seed=5):
+        assert Architecture.from_repr(repr(arch)) == arch
+    text = repr(Architecture("relu", "tanh", 4, 5, True, False, 8, 16))
+    for other in (text.replace("Architecture", "Other"), text[:-1], "Architecture(g_dim=8)", "dcgan"):
+        with pytest.raises(ParameterError, match="is not the repr of an Architecture"):
+            Architecture.from_repr(other)
+
+
 def test_sampling_from_a_cpu_scale_set_and_bad_sets() -> None:
     small = dict(TABLE1, depth=(4, 5), dim=(4, 8))
     assert all(a.g_dim in (4, 8) and a.d_depth in (4, 5) for a in sample_architectures(20, 0, small))

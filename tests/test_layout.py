@@ -12,8 +12,21 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "paperlib"
 
-LAYERS = ["config", "methods", "nets", "data", "metrics", "training", "setups", "analysis", "chapter"]
-"""design.md's list read bottom-up: a module may import from its own layer and the ones before it."""
+LAYERS = [
+    "config",
+    "methods",
+    "nets",
+    "data",
+    "metrics",
+    "training",
+    "setups",
+    "analysis",
+    "chapter",
+    "samples",
+    "__main__",
+]
+"""design.md's list read bottom-up, then the samples of a run (they draw with ``chapter``'s plots)
+and the command line above them: a module may import from its own layer and the ones before it."""
 
 
 def layer_of(module: str) -> int:

@@ -1,7 +1,8 @@
 """The notebooks as documents: listed in the book, paired with their sources, parameters documented.
 
-Executing them is nbval's job (``make test``); here only cheap properties, plus the parameter
-validation, which papermill reaches within the first two cells.
+Executing them end to end is test_smoke.py's job, checking their claims ``make book``'s; here
+cheap properties, the parameter validation (which papermill reaches within the first two cells),
+and executions at the paper's scale on fake data.
 """
 
 from __future__ import annotations
@@ -423,7 +424,7 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     # text: the One Billion Word loader and the n-gram JSDs
     metrics = result("language-billion_word")["metrics"]
     assert set(metrics) == {"jsd1", "jsd2", "jsd3", "jsd4"} and all(0 <= v <= 1 for v in metrics.values())
-    header = (runs / "language-billion_word-seed0" / "metrics.csv").read_text().splitlines()[0]
+    header = (runs / "language-billion-word-seed0" / "metrics.csv").read_text().splitlines()[0]
     assert header == "step,wall,jsd1,jsd2,jsd3,jsd4"
     # overfit: MNIST, critic losses on training, held-out and other held-out digits
     metrics = result("overfit-mnist")["metrics"]

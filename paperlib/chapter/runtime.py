@@ -50,13 +50,13 @@ RUN_SETTINGS = (
     "record",
 )
 """The parameters every chapter declares that decide where and how its runs are done, not their
-results: a result file records them but does not count them as deviations from the paper."""
+results; a result file records them but does not count them as deviations from the paper."""
 
 REPRODUCTION_HEADER = ("result", "paper", "ours, CPU scale", "ours, full scale", "command")
 OVERVIEW_HEADER = ("parameter", "this execution", "CPU scale", "paper scale")
 SCALES_HEADER = ("parameter", "CPU scale", "paper scale", "source of the paper-scale value")
 UNSEEDED_SECTIONS = ("Reproduction", "The two scales")
-"""Sections whose lines the seed record leaves out: the tables that only gather the others."""
+"""The sections whose lines the seed record leaves out, the tables that only gather the others."""
 
 
 class Chapter:
@@ -96,7 +96,7 @@ class Chapter:
 
     @property
     def scale(self) -> str:
-        """``"cpu"`` or ``"paper"``: the scale whose values the parameters not given took."""
+        """The scale whose values the parameters not given took, ``"cpu"`` or ``"paper"``."""
         return self.parameters["scale"]
 
     @property
@@ -205,10 +205,12 @@ class Chapter:
         """Show a table of ``rows`` under ``header`` (:func:`paperlib.chapter.report.markdown_table`)."""
         self._display(markdown_table(header, rows))
 
-    def reproduction(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Show the reproduction table (result, paper, ours at CPU scale, ours at full scale,
-        command) and the time the chapter took since it was created."""
-        self.table(REPRODUCTION_HEADER, rows)
+    def reproduction(
+        self, rows: Sequence[Sequence[Any]], header: Sequence[str] = REPRODUCTION_HEADER
+    ) -> None:
+        """Show the reproduction table (by default: result, paper, ours at CPU scale, ours at full
+        scale, command) and the time the chapter took since it was created."""
+        self.table(header, rows)
         print(f"chapter executed in {time.perf_counter() - self.started:.0f} s")
 
     def scales(self) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,13 @@ def shard_name(index: int) -> str:
     return f"news.en-{index:05d}-of-00100"
 
 
+def decode_lines(indices: torch.Tensor | np.ndarray, inv_charmap: Sequence[str]) -> list[str]:
+    """Lines of characters from a ``(lines, seq_len)`` array of indices into ``inv_charmap`` (a
+    corpus's characters, index by index); ``unk`` shows as U+FFFD."""
+    shown = ["\ufffd" if c == UNK else c for c in inv_charmap]
+    return ["".join(shown[i] for i in row) for row in np.asarray(indices).tolist()]
+
+
 @dataclass(frozen=True)
 class CharCorpus:
     """Fixed-length character sequences: ``indices[i, t]`` is the index of character ``t`` of line ``i``
@@ -81,9 +88,8 @@ class CharCorpus:
         return len(self.indices)
 
     def decode(self, indices: torch.Tensor | np.ndarray) -> list[str]:
-        """Lines of characters from a ``(lines, seq_len)`` array of indices; ``unk`` shows as U+FFFD."""
-        shown = ["\ufffd" if c == UNK else c for c in self.inv_charmap]
-        return ["".join(shown[i] for i in row) for row in np.asarray(indices).tolist()]
+        """Lines of characters from a ``(lines, seq_len)`` array of indices (:func:`decode_lines`)."""
+        return decode_lines(indices, self.inv_charmap)
 
     def one_hot(self) -> Dataset:
         """The lines as a dataset of ``(one-hot (seq_len, vocabulary) float tensor, 0)`` pairs."""

@@ -12,6 +12,7 @@ from :mod:`paperlib.nets.dcgan` (deeper networks by ``extra_layers``, see there)
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -42,33 +43,58 @@ class Architecture:
     g_dim: int
     d_dim: int
 
-    def networks(
-        self, *, penalty: bool, size: int = 32, channels: int = 3, noise_dim: int = 128
-    ) -> tuple[DCGANGenerator, DCGANCritic]:
-        """The generator and critic. With ``penalty`` (WGAN-GP) the critic's batch norm is layer norm."""
+    @classmethod
+    def from_repr(cls, text: str) -> Architecture:
+        """The architecture whose ``repr`` is ``text`` (a run's setup records an architecture so);
+        any other text is a :class:`~paperlib.config.ParameterError`."""
+        try:
+            call = ast.parse(text, mode="eval").body
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)) or call.args:
+                raise ValueError("not a call with keyword arguments")
+            architecture = cls(**{keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords})
+        except (SyntaxError, ValueError, TypeError):
+            architecture = None
+        if architecture is None or repr(architecture) != text:
+            raise ParameterError(f"{text!r} is not the repr of an {cls.__name__}")
+        return architecture
+
+    def _check_depth(self, name: str, size: int) -> int:
+        """The layers of ``name`` (``g_depth`` or ``d_depth``) beyond the base depth of ``size``."""
         base = base_depth(size)
-        for name in ("g_depth", "d_depth"):
-            if getattr(self, name) < base:
-                raise ParameterError(f"{name}={getattr(self, name)} must be at least {base} at size {size}")
-        generator = DCGANGenerator(
+        if getattr(self, name) < base:
+            raise ParameterError(f"{name}={getattr(self, name)} must be at least {base} at size {size}")
+        return getattr(self, name) - base
+
+    def generator(self, *, size: int = 32, channels: int = 3, noise_dim: int = 128) -> DCGANGenerator:
+        """The generator of this architecture."""
+        return DCGANGenerator(
             size,
             channels,
             self.g_dim,
             noise_dim,
             batch_norm=self.g_batch_norm,
             activation=self.g_activation,
-            extra_layers=self.g_depth - base,
+            extra_layers=self._check_depth("g_depth", size),
         )
-        critic = DCGANCritic(
+
+    def critic(self, *, penalty: bool, size: int = 32, channels: int = 3) -> DCGANCritic:
+        """The critic of this architecture. With ``penalty`` (WGAN-GP) its batch norm is layer norm."""
+        return DCGANCritic(
             size,
             channels,
             self.d_dim,
             norm=("layer" if penalty else "batch") if self.d_batch_norm else "none",
             activation=self.d_activation,
             for_penalty=penalty,
-            extra_layers=self.d_depth - base,
+            extra_layers=self._check_depth("d_depth", size),
         )
-        return generator, critic
+
+    def networks(
+        self, *, penalty: bool, size: int = 32, channels: int = 3, noise_dim: int = 128
+    ) -> tuple[DCGANGenerator, DCGANCritic]:
+        """The generator and critic (:meth:`generator`, then :meth:`critic`)."""
+        generator = self.generator(size=size, channels=channels, noise_dim=noise_dim)
+        return generator, self.critic(penalty=penalty, size=size, channels=channels)
 
     def describe(self) -> str:
         """One line for a table: each network's nonlinearity, depth, normalisation and width."""

@@ -153,6 +153,23 @@ def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
         raise CheckpointError(f"{error}; {hint}") from error
 
 
+def image_grid_png(images: torch.Tensor) -> bytes:
+    """Images ``(N, C, H, W)`` in ``[-1, 1]`` as the bytes of a PNG file of one square grid, one
+    pixel per image pixel (``torchvision.utils.save_image``): the form of a run's sample grids."""
+    from torchvision.utils import save_image  # image runs only: torchvision is slow to import
+
+    buffer = io.BytesIO()
+    save_image(
+        images.detach().float().cpu(),
+        buffer,
+        format="png",
+        nrow=math.isqrt(len(images)) or 1,
+        normalize=True,
+        value_range=(-1, 1),
+    )
+    return buffer.getvalue()
+
+
 def _rng_state() -> dict[str, Any]:
     state = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
     if torch.cuda.is_available():
@@ -215,7 +232,11 @@ class Trainer:
     ``setup`` describes everything else that defines the run (data set and its options, seed,
     network settings, evaluation settings; the set-ups of :mod:`paperlib.setups` pass their
     arguments): a checkpoint resumes only under the same setup, networks (their ``repr``) and
-    training configuration, and a mismatch is refused with the differing keys named.
+    training configuration, and a mismatch is refused with the differing keys named. ``decoding``
+    holds what turns the generator's outputs into the data's own form where ``setup`` alone does not
+    (the text set-up: the corpus's characters); it is saved with every checkpoint for those who
+    read a run's samples (:mod:`paperlib.samples`), and is not compared on resume: it follows from
+    the setup.
     """
 
     CHECKPOINT = "checkpoint.pt"
@@ -250,6 +271,7 @@ class Trainer:
         amp: bool = False,
         channels_last: bool = False,
         setup: Mapping[str, Any] | None = None,
+        decoding: Mapping[str, Any] | None = None,
     ) -> None:
         self.objective = OBJECTIVES[check_choice("objective", objective, OBJECTIVES)]
         self.regularizer = regularizer
@@ -284,6 +306,7 @@ class Trainer:
         self.critic = critic.to(self.device, memory_format=memory_format)
         self.data = data
         self.setup = dict(setup or {})
+        self.decoding = dict(decoding) if decoding is not None else None
         self.evaluate = evaluate
         self.run_dir = Path(run_dir) if run_dir is not None else None
         self.opt_d = self.critic_optimizer_spec.build(self.critic.parameters())
@@ -541,11 +564,9 @@ class Trainer:
 
     @torch.no_grad()
     def save_grid(self, path: str | os.PathLike) -> None:
-        """Save the images generated from the fixed grid noise as one PNG grid."""
-        from torchvision.utils import save_image  # image runs only: torchvision is slow to import
-
-        images = self.generator(self.grid_noise.to(self.device)).float()
-        save_image(images, path, nrow=math.isqrt(len(images)) or 1, normalize=True, value_range=(-1, 1))
+        """Save the images generated from the fixed grid noise as one PNG grid (:func:`image_grid_png`),
+        atomically."""
+        write_bytes(path, image_grid_png(self.generator(self.grid_noise.to(self.device))))
 
     @torch.no_grad()
     def sample(self, n: int) -> torch.Tensor:
@@ -585,6 +606,7 @@ class Trainer:
             "step": self.step,
             "wall": self.wall,
             "config": self.config(),
+            "decoding": self.decoding,
             "generator": self.generator.state_dict(),
             "critic": self.critic.state_dict(),
             "opt_d": self.opt_d.state_dict(),
