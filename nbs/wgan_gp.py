@@ -273,11 +273,6 @@ ADAM = pl.OptimizerSpec("adam", 1e-4, (0.5, 0.9))
 GP10 = pl.GradientPenalty(10.0)
 
 
-def checkpoints(name: str) -> dict:
-    """The checkpoint settings of run `name` (a folder only when checkpoints are on)."""
-    return pl.checkpoint_options(out_dir, "wgan_gp", name, checkpoint_every, checkpoint_minutes, resume)
-
-
 # Section 4: critics trained to optimality against data plus N(0, I), with Adam at 1e-3
 CRITICS = {"penalty": pl.GradientPenalty(lam), "clipping": pl.WeightClipping(0.01)}
 fit_jobs = {
@@ -1601,7 +1596,7 @@ if chosen.runs("images", "overfit"):
 
 def skipped(group: str) -> list[list[str]]:
     """The reproduction table's row for a group this execution did not run."""
-    return [[f"experiment group {group}", f"not run (experiments={experiments!r})", "", chapter.command(group)]]
+    return [[f"experiment group {group}", chapter.not_run, "", chapter.command(group)]]
 
 
 def last_metrics(r: pl.RunResult) -> dict[str, float]:

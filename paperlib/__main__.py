@@ -2,8 +2,8 @@
 
 ``python -m paperlib sample RUN_DIR [--n N] [--seed SEED] [--out PATH]`` writes samples of the run in
 ``RUN_DIR`` from its checkpoint (:func:`paperlib.samples.write_samples`) and prints the path it
-wrote. A folder without a checkpoint, a damaged checkpoint, an existing output file or a value it
-may not take ends the command with exit status 2 and a message saying what is wrong.
+wrote. A folder without a checkpoint, a damaged checkpoint, an existing or unwritable output file or a
+value it may not take ends the command with exit status 2 and a message saying what is wrong.
 """
 
 from __future__ import annotations
@@ -52,7 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     try:
         path = write_samples(arguments.run_dir, n=arguments.n, seed=arguments.seed, out=arguments.out)
-    except (ParameterError, CheckpointError, FileExistsError, FileNotFoundError) as error:
+    except (
+        ParameterError,
+        CheckpointError,
+        OSError,
+    ) as error:  # OSError: missing, existing, unreadable files
         print(f"python -m paperlib {arguments.command}: error: {error}", file=sys.stderr)
         return 2
     print(path)

@@ -342,6 +342,8 @@ def _paper_dry_run(
 # paper-scale path (data sets, networks, metrics, checkpoints, result files) in one execution on a CPU
 PAPER_DRY_RUN = dict(
     scale="paper",
+    workers=2,  # run settings (not deviations from the paper): both cores, and the runs' batches drawn in
+    data_workers=0,  # their own process (the paper's 4 DataLoader processes: FOGAN_DRY_RUN, test_images_data)
     record="yes",  # shortened: not at the paper's settings, so recorded only when asked
     device="cpu",
     seeds=1,
@@ -449,6 +451,8 @@ def test_paper_scale_runs_every_group_and_records_every_result(
 
 SGP_DRY_RUN = dict(
     scale="paper",
+    workers=2,  # run settings (not deviations from the paper): both cores, and the runs' batches drawn in
+    data_workers=0,  # their own process (the paper's 4 DataLoader processes: FOGAN_DRY_RUN, test_images_data)
     experiments="toy,mnist,cifar",  # every group with a paper-scale path (the dynamics are exact)
     record="yes",
     device="cpu",
@@ -515,6 +519,7 @@ def test_sgp_paper_scale_runs_every_group_and_records_every_result(
 
 FOGAN_DRY_RUN = dict(
     scale="paper",
+    workers=2,  # a run setting: both cores (data_workers stays the paper's 4 DataLoader processes)
     experiments="toy,images,language",  # every group with a paper-scale path (the theory is the same)
     record="yes",
     device="cpu",

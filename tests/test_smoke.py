@@ -35,7 +35,7 @@ SMOKE: dict[str, dict[str, Any]] = {
         cifar_steps=4, resnet_steps=2, cifar_eval_every=2, cifar_eval_samples=10,
     ),
     "wgan_gp": dict(
-        steps=4, seeds=1, critic_steps=20, deep_steps=2,
+        steps=4, seeds=1, critic_steps=100, deep_steps=2,
         image_steps=4, image_eval_every=2, image_eval_samples=10,
         arch_count=2, arch_steps=4, arch_eval_every=2, arch_eval_samples=10,
         resnet_steps=4, resnet_eval_every=2, resnet_eval_samples=10,
@@ -43,8 +43,10 @@ SMOKE: dict[str, dict[str, Any]] = {
         overfit_steps=4, overfit_eval_every=2, overfit_eval_samples=10,
     ),
 }  # fmt: skip
-SMOKE_SECONDS = 60
-"""What one chapter's smoke execution may take on two busy CPU cores (measured: 20-40 s)."""
+SMOKE_SECONDS = 150
+"""The most one chapter's smoke execution may take: a smoke run of minutes has lost its point. The
+exact computations of a chapter's theory do not shrink with the iteration counts (SGP's dynamics
+take most of its smoke run); see the durations in the note of the change for the measured times."""
 
 
 def test_every_chapter_has_a_smoke_scale() -> None:

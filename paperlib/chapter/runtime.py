@@ -19,9 +19,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping, Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
-from paperlib.chapter.parameters import Declaration, paper_deviations, resolved, scale_table, selected_groups
+from paperlib.chapter.parameters import paper_deviations, resolved, scale_table, selected_groups
 from paperlib.chapter.report import full_scale, markdown_table, record_result, results_root, will_record
 from paperlib.chapter.seeds import seed_printouts
 from paperlib.config import (
@@ -30,11 +31,9 @@ from paperlib.config import (
     checkpoint_options,
     out_root,
     resolve_device,
+    run_dir,
     slug,
 )
-from paperlib.data.images import image_dataset
-from paperlib.data.text import text_corpus
-from paperlib.metrics.images import inception_weights_path
 from paperlib.training.parallel import start_calls
 
 RUN_SETTINGS = (
@@ -68,9 +67,8 @@ class Chapter:
     """
 
     def __init__(self, name: str, namespace: MutableMapping[str, Any], groups: Sequence[str]) -> None:
+        # resolved() refuses a namespace whose PARAMETERS is not the cell's declaration (-p PARAMETERS 3)
         declaration = namespace.get("PARAMETERS")
-        if not isinstance(declaration, Declaration):
-            raise ParameterError("the parameters cell must end with PARAMETERS = pl.declared(globals())")
         self.parameters = resolved(declaration, namespace, namespace["scale"])
         missing = [setting for setting in RUN_SETTINGS if setting not in declaration.parameters]
         if missing:
@@ -95,11 +93,6 @@ class Chapter:
         self._futures: dict[Hashable, Future] = {}
 
     @property
-    def scale(self) -> str:
-        """The scale whose values the parameters not given took, ``"cpu"`` or ``"paper"``."""
-        return self.parameters["scale"]
-
-    @property
     def not_run(self) -> str:
         """What a table cell or figure of a skipped group says in its place."""
         return f"not run in this execution (experiments={self.parameters['experiments']!r})"
@@ -108,6 +101,11 @@ class Chapter:
         """Show the parameters ``names`` a reader is most likely to change, with this execution's
         value and both scales' (in place of the folded parameters cell), and where the section
         listing every parameter is."""
+        unknown = [name for name in names if name not in self.declaration.parameters]
+        if unknown:
+            raise ParameterError(
+                f"overview: {', '.join(unknown)}: not parameters of {self.name}'s first cell"
+            )
         rows = [
             [name, repr(self.parameters[name]), repr(spec.cpu), repr(spec.paper)]
             for name, spec in ((name, self.declaration.parameters[name]) for name in names)
@@ -123,6 +121,10 @@ class Chapter:
         (torchvision downloads those it can now; scikit-learn's ``digits`` ships with it) with the
         Inception weights of their metrics, and the text corpus ``text``: each missing one raises
         the error that says how to obtain it."""
+        from paperlib.data.images import image_dataset  # the image stack only where a run needs it
+        from paperlib.data.text import text_corpus
+        from paperlib.metrics.images import inception_weights_path
+
         root = self.parameters["data_root"] or None
         downloaded = sorted(set(images) - {"digits"})
         for dataset in downloaded:
@@ -145,9 +147,16 @@ class Chapter:
         """The checkpoint keywords of the run named ``run`` (:func:`paperlib.config.checkpoint_options`:
         a folder ``<out_dir>/<chapter>/<slug of run>`` only when checkpoints are on)."""
         p = self.parameters
-        return checkpoint_options(
+        options = checkpoint_options(
             p["out_dir"], self.name, slug(run), p["checkpoint_every"], p["checkpoint_minutes"], p["resume"]
         )
+        folder, named_before = options["run_dir"], run_dir(p["out_dir"], self.name, run)
+        if folder is not None and folder != named_before and _another_folder(named_before, folder):
+            raise ParameterError(
+                f"run {run!r}: its folder is now {folder}, but {named_before} exists from an earlier "
+                f"version (WGAN-GP's folders were not slugged); to resume it, run: mv {named_before} {folder}"
+            )
+        return options
 
     def start(self, jobs: Mapping[Hashable, tuple[Callable[..., Any], dict[str, Any]]]) -> None:
         """Start every job ``key -> (function, keywords)`` in ``workers`` background processes of one
@@ -228,3 +237,8 @@ class Chapter:
         from IPython.display import Markdown, display
 
         display(Markdown(markdown))
+
+
+def _another_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` exists and is not ``folder`` itself (which it is on a case-insensitive disk)."""
+    return path.exists() and not (folder.exists() and path.samefile(folder))

@@ -1,0 +1,102 @@
+"""The chapter runtime (paperlib.chapter.runtime.Chapter) on a namespace built as a parameters cell
+builds it, with papermill's injected values added after the declaration, as in a notebook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import paperlib as pl
+from paperlib.chapter.runtime import RUN_SETTINGS, Chapter
+
+GROUPS = ("theory", "toy")
+
+
+def cell(tmp_path: Path, leave_out: str = "") -> dict[str, Any]:
+    """The namespace of a parameters cell declaring the run settings and one experiment setting."""
+    namespace: dict[str, Any] = {"pl": pl, "scale": "cpu", "experiments": "all"}
+    namespace |= dict(
+        seed=pl.scaled(0, 0, pl.at_least(0), "ours"),
+        device=pl.scaled("cpu", "cpu", None, "ours"),
+        workers=pl.scaled(1, 1, pl.at_least(1), "ours"),
+        out_dir=pl.scaled(str(tmp_path / "runs"), str(tmp_path / "runs"), None, "ours"),
+        data_root=pl.scaled("", "", None, "ours"),
+        data_workers=pl.scaled(0, 0, pl.at_least(0), "ours"),
+        checkpoint_every=pl.scaled(0, 100, pl.at_least(0), "ours"),
+        checkpoint_minutes=pl.scaled(0.0, 0.0, pl.at_least(0.0), "ours"),
+        resume=pl.scaled(False, True, None, "ours"),
+        check=pl.scaled(True, False, None, "ours"),
+        record=pl.scaled("no", "auto", ("no", "auto", "yes"), "ours"),
+        steps=pl.scaled(5, 500, pl.at_least(1), "section 1"),
+    )
+    namespace.pop(leave_out, None)
+    namespace["PARAMETERS"] = pl.declared(namespace)
+    return namespace
+
+
+def test_parameters_are_resolved_into_the_namespace_and_checked(tmp_path: Path) -> None:
+    namespace = cell(tmp_path) | {"scale": "paper", "steps": 7}  # papermill's -p scale paper -p steps 7
+    chapter = Chapter("ch", namespace, GROUPS)
+    assert namespace["steps"] == 7 and namespace["checkpoint_every"] == 100 and chapter.parameters["resume"]
+    assert chapter.off_paper == {"steps": (7, 500)}  # the run settings are not deviations
+    assert not chapter.recording  # record="auto" declines a shortened run
+    assert chapter.seeds(3) == [0, 1, 2] and not chapter.at_cpu_scale("steps")
+    with pytest.raises(pl.ParameterError, match="unknown parameter 'stpes'; did you mean steps"):
+        Chapter("ch", cell(tmp_path) | {"stpes": 7}, GROUPS)
+    with pytest.raises(pl.ParameterError, match="steps=0"):
+        Chapter("ch", cell(tmp_path) | {"steps": 0}, GROUPS)
+    with pytest.raises(pl.ParameterError, match="experiments"):
+        Chapter("ch", cell(tmp_path) | {"experiments": "toys"}, GROUPS)
+
+
+@pytest.mark.parametrize("setting", RUN_SETTINGS)
+def test_a_chapter_must_declare_every_run_setting(tmp_path: Path, setting: str) -> None:
+    with pytest.raises(pl.ParameterError, match=f"declares no parameter {setting}"):
+        Chapter("ch", cell(tmp_path, leave_out=setting), GROUPS)
+
+
+def test_runs_start_and_their_results_are_read_by_key(tmp_path: Path) -> None:
+    chapter = Chapter("ch", cell(tmp_path), GROUPS)
+    chapter.start({("a", 1): (pl.slug, {"name": "µ GP"}), ("b", 2): (pl.slug, {"name": "A B"})})
+    assert chapter.result("b", 2) == "a-b" and chapter.result("a", 1) == "mu-gp"
+
+
+def test_checkpoint_folders_are_slugged_and_an_unslugged_one_is_named(tmp_path: Path) -> None:
+    chapter = Chapter("ch", cell(tmp_path) | {"scale": "paper"}, GROUPS)
+    options = chapter.checkpoints("language-billion_word-seed0")
+    assert options["run_dir"] == tmp_path / "runs" / "ch" / "language-billion-word-seed0"
+    assert options["checkpoint_every"] == 100 and options["resume"]
+    assert Chapter("ch", cell(tmp_path), GROUPS).checkpoints("x")["run_dir"] is None  # CPU scale: none
+    (tmp_path / "runs" / "ch" / "language-billion_word-seed0").mkdir(parents=True)  # an earlier version's
+    with pytest.raises(
+        pl.ParameterError, match="to resume it, run: mv .*billion_word-seed0 .*billion-word-seed0"
+    ):
+        chapter.checkpoints("language-billion_word-seed0")
+
+
+def test_results_are_recorded_only_when_the_execution_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
+    Chapter("ch", cell(tmp_path), GROUPS).record({"toy": ({"w1": 0.5}, 2.0)})  # record="no"
+    assert not (tmp_path / "results").exists()
+    Chapter("ch", cell(tmp_path) | {"record": "yes"}, GROUPS).record({"toy": ({"w1": 0.5}, 2.0)})
+    written = json.loads((tmp_path / "results" / "ch" / "toy.json").read_text())
+    assert written["metrics"] == {"w1": 0.5} and written["off_paper"] == {"steps": [5, 500]}
+    assert str(tmp_path / "results" / "ch" / "toy.json") in capsys.readouterr().out
+
+
+def test_commands_overview_and_not_run(tmp_path: Path) -> None:
+    chapter = Chapter("ch", cell(tmp_path) | {"experiments": "toy"}, GROUPS)
+    assert (
+        chapter.command("toy") == "papermill nbs/ch.ipynb runs/ch_toy.ipynb -p scale paper -p experiments toy"
+    )
+    with pytest.raises(pl.ParameterError, match="'images' is not an experiment group of ch"):
+        chapter.command("images")
+    assert chapter.not_run == "not run in this execution (experiments='toy')"
+    assert list(chapter.chosen) == ["toy"]
+    with pytest.raises(pl.ParameterError, match="stpes: not parameters"):
+        chapter.overview(["steps", "stpes"])
