@@ -519,7 +519,6 @@ def test_sgp_paper_scale_runs_every_group_and_records_every_result(
 
 FOGAN_DRY_RUN = dict(
     scale="paper",
-    workers=2,  # a run setting: both cores (data_workers stays the paper's 4 DataLoader processes)
     experiments="toy,images,language",  # every group with a paper-scale path (the theory is the same)
     record="yes",
     device="cpu",
