@@ -46,7 +46,7 @@ SMOKE: dict[str, dict[str, Any]] = {
 SMOKE_SECONDS = 150
 """The most one chapter's smoke execution may take: a smoke run of minutes has lost its point. The
 exact computations of a chapter's theory do not shrink with the iteration counts (SGP's dynamics
-take most of its smoke run); see the durations in the note of the change for the measured times."""
+take most of its smoke run). Measured on a quiet 2-core machine: FOGAN 29 s, WGAN-GP 43 s, SGP 58 s."""
 
 
 def test_every_chapter_has_a_smoke_scale() -> None:
