@@ -49,14 +49,16 @@ def write_cifar(root: Path, per_batch: int = 3, test: int = 4, identical: bool =
     return written
 
 
-def write_mnist(root: Path, train: int = 30, test: int = 10) -> None:
+def write_mnist(root: Path, train: int = 30, test: int = 10, identical: bool = False) -> None:
     """A fake MNIST under ``root`` in torchvision's extracted layout (``MNIST/raw``, IDX files, which
-    torchvision reads without checking sums): ``train`` and ``test`` random 28x28 digits."""
+    torchvision reads without checking sums): ``train`` and ``test`` random 28x28 digits; with
+    ``identical`` every digit of a split is the same one."""
     folder = root / "MNIST" / "raw"
     folder.mkdir(parents=True)
     rng = np.random.RandomState(0)
     for split, n in (("train", train), ("t10k", test)):
-        images = rng.randint(0, 256, size=(n, 28, 28)).astype(np.uint8)
+        images = rng.randint(0, 256, size=(1 if identical else n, 28, 28)).astype(np.uint8)
+        images = np.repeat(images, n, axis=0) if identical else images
         header = np.array([0x803, n, 28, 28], dtype=">i4").tobytes()  # magic: unsigned bytes, 3 axes
         (folder / f"{split}-images-idx3-ubyte").write_bytes(header + images.tobytes())
         labels = rng.randint(10, size=n).astype(np.uint8)

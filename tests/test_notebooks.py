@@ -29,6 +29,7 @@ import torch
 import yaml
 from fakes import save_random_inception_weights, write_cifar, write_mnist
 from jupytext.compare import compare_notebooks
+from papermill.translators import translate_parameters
 
 import paperlib as pl
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
@@ -196,23 +197,40 @@ if not torch.cuda.is_available():
     BAD_PARAMETERS.append(({"device": "cuda"}, ["device='cuda'", "no CUDA"]))
 
 
+def _validate(path: Path, parameters: dict[str, Any]) -> None:
+    """What a kernel does with ``papermill -p`` up to the validation cell, in this process: the
+    parameters cell, papermill's own injected assignments, then the cell that creates the chapter."""
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    namespace: dict[str, Any] = {}
+    for source in (code[0], translate_parameters("python3", "python", parameters, "Parameters"), code[1]):
+        exec(source, namespace)  # noqa: S102 - the notebook's cells
+
+
 @pytest.mark.parametrize("parameters, phrases", BAD_PARAMETERS, ids=lambda v: str(v))
 def test_bad_parameter_fails_fast_with_a_clear_message(
-    parameters: dict, phrases: list[str], tmp_path: Path
+    parameters: dict, phrases: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """papermill with a bad value stops at the validation cell, naming the parameter and what it may be."""
-    path = ROOT / "nbs" / "wgan_gp.ipynb"
+    """A bad value stops the validation cell, naming the parameter and what it may be (here in this
+    process; the next test takes papermill's and a kernel's way there once)."""
+    monkeypatch.chdir(tmp_path)  # a relative out_dir of a value that passed would land here
+    with pytest.raises(pl.ParameterError) as error:
+        _validate(ROOT / "nbs" / "wgan_gp.ipynb", parameters)
+    for phrase in phrases:
+        assert phrase in str(error.value)
+
+
+def test_a_misspelled_parameter_stops_the_kernel_in_the_validation_cell(tmp_path: Path) -> None:
     with pytest.raises(papermill.PapermillExecutionError) as error:
         papermill.execute_notebook(
-            str(path),
+            str(ROOT / "nbs" / "wgan_gp.ipynb"),
             str(tmp_path / "out.ipynb"),
-            parameters=parameters,
+            parameters={"stpes": 500000},
             progress_bar=False,
             kernel_name="python3",
         )
     assert error.value.ename == "ParameterError"
-    for phrase in phrases:
-        assert phrase in error.value.evalue
+    assert "unknown parameter 'stpes'; did you mean steps" in error.value.evalue
+    assert error.value.exec_count == 3  # after the parameters cell and papermill's: the validation cell
 
 
 @pytest.mark.parametrize(
@@ -282,42 +300,58 @@ SITECUSTOMIZE = textwrap.dedent(
 )
 
 
-def _fake_data_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def fake_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Fake CIFAR-10, MNIST and One Billion Word files that a notebook kernel accepts, random
-    TF-Inception weights, and result files and caches kept in ``tmp_path``. Returns the data folder.
+    TF-Inception weights, and a home folder for the caches, made once for every paper-scale execution
+    of this module: the caches include torch-fidelity's Inception statistics of the fake real sets,
+    which the first execution computes (a minute on a CPU) and the later ones read back, as a user's
+    second launch does. Returns the folders and files.
 
     The kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes torchvision
     accept the fake CIFAR-10 files there (as ``accept_fake_cifar`` does in-process elsewhere)."""
-    data = tmp_path / "data"
-    write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64; one image keeps FID cheap
-    write_mnist(data, train=150)  # Figure 5b: 50 to train on (one batch), 50 held out, 50 more for the null
+    root = tmp_path_factory.mktemp("fake-data")
+    data = root / "data"
+    # One image per set: the real covariance is 0, and numpy's eigvals of the FID's product of two
+    # covariances takes 0.7 s instead of the 5 to 22 s it takes on random images (measured, 2048x2048)
+    write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64
+    write_mnist(data, train=150, identical=True)  # Figure 5b: 50 to train on (a batch), 50 held out, 50 more
     shards = data / BILLION_WORD_FOLDER / SHARD_FOLDER
     shards.mkdir(parents=True)
     lines = [f"Sentence number {i} of the fake shard , with words ." for i in range(100)]
     (shards / shard_name(1)).write_text("".join(line + "\n" for line in lines))  # the official format
-    site = tmp_path / "site"
+    site = root / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    monkeypatch.setenv("PYTHONPATH", str(site))
+    weights = save_random_inception_weights(root / "w.pth")
+    (root / "home").mkdir()
+    return {"data": data, "site": site, "weights": weights, "home": root / "home"}
+
+
+def _fake_data_kernel(fake_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment of a kernel that reads ``fake_data``, with its result files in ``tmp_path``.
+    Returns the data folder."""
+    monkeypatch.setenv("PYTHONPATH", str(fake_data["site"]))
     monkeypatch.setenv("PAPERLIB_TEST_FAKES", str(ROOT / "tests"))
-    monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(data))
-    monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(save_random_inception_weights(tmp_path / "w.pth")))
+    monkeypatch.setenv("PAPERLIB_FAKE_CIFAR", str(fake_data["data"]))
+    monkeypatch.setenv("PAPERLIB_INCEPTION_WEIGHTS", str(fake_data["weights"]))
     monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
-    monkeypatch.setenv("HOME", str(tmp_path))  # caches (e.g. FID statistics of fake sets) stay in tmp_path
-    return data
+    monkeypatch.setenv("HOME", str(fake_data["home"]))  # caches (FID statistics of the fake sets) stay here
+    return fake_data["data"]
 
 
 def _paper_dry_run(
     chapter: str,
     options: dict[str, Any],
     first_off_paper: tuple[str, list],
+    fake_data: dict[str, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Path, Path, Callable[[str], dict[str, Any]]]:
-    """Execute ``chapter`` with ``options`` on the fake data of :func:`_fake_data_kernel`. Returns its
-    run folder, its notebook and a reader of its result files, which checks that each names the
-    paper's scale, the command, and the shortened setting ``first_off_paper`` (name, [value, paper])."""
-    data = _fake_data_kernel(tmp_path, monkeypatch)
+    """Execute ``chapter`` with ``options`` on ``fake_data``. Returns its run folder, its notebook
+    and a reader of its result files, which checks that each names the paper's scale, the command,
+    and the shortened setting ``first_off_paper`` (name, [value, paper])."""
+    data = _fake_data_kernel(fake_data, tmp_path, monkeypatch)
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
         str(ROOT / "nbs" / f"{chapter}.ipynb"),
@@ -340,6 +374,8 @@ def _paper_dry_run(
 
 # The paper's scale with every size cut to a few iterations, a few samples and width 4: every group's
 # paper-scale path (data sets, networks, metrics, checkpoints, result files) in one execution on a CPU
+# (an image evaluation costs seconds: the runs evaluate once, at their end; FOGAN_DRY_RUN's images
+# evaluate during the run too)
 PAPER_DRY_RUN = dict(
     scale="paper",
     workers=2,  # run settings (not deviations from the paper): both cores, and the runs' batches drawn in
@@ -353,38 +389,38 @@ PAPER_DRY_RUN = dict(
     deep_steps=2,
     image_steps=2,
     image_dim=4,
-    image_eval_every=2,
+    image_eval_every=0,
     image_eval_samples=10,
     arch_count=2,
     arch_steps=2,
-    arch_eval_every=2,
+    arch_eval_every=0,
     arch_eval_samples=10,
     resnet_steps=2,
     resnet_dim=4,
-    resnet_eval_every=2,
+    resnet_eval_every=0,
     resnet_eval_samples=10,
     text_steps=2,
     text_dim=4,
-    text_eval_every=2,
+    text_eval_every=0,
     text_eval_samples=20,
     text_max_lines=100,
     overfit_subset=50,
     overfit_steps=2,
     overfit_dim=4,
-    overfit_eval_every=2,
+    overfit_eval_every=0,
     overfit_eval_samples=10,
 )
 FIG3_MODELS = ["wgan-gp-adam", "wgan-gp-rmsprop", "wgan-clipping", "dcgan", "wgan-gp-adam-one-sided"]
 
 
 def test_paper_scale_runs_every_group_and_records_every_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``-p scale paper`` with tiny sizes on fake CIFAR-10, MNIST and One Billion Word files and random
     TF-Inception weights: the paper's data sets, the real loaders and metrics (IS, FID, n-gram JSD,
     critic losses on held-out digits), a checkpoint for every run, and every result file."""
     runs, out, result = _paper_dry_run(
-        "wgan_gp", PAPER_DRY_RUN, ("steps", [2, 100000]), tmp_path, monkeypatch
+        "wgan_gp", PAPER_DRY_RUN, ("steps", [2, 100000]), fake_data, tmp_path, monkeypatch
     )
     results = tmp_path / "results" / "wgan_gp"
 
@@ -409,7 +445,7 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     assert (run / "metrics.csv").read_text().splitlines()[
         0
     ] == "step,wall,inception_score,inception_score_std,fid"
-    assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
+    assert [p.name for p in run.glob("samples_*.png")] == ["samples_0000002.png"]  # evaluated at the end
     # archs: two architectures drawn from Table 1, both objectives, Table 2's outcome counts
     metrics = result("architectures-cifar10")["metrics"]
     for t in (1, 3, 5, 7, 9):
@@ -464,26 +500,26 @@ SGP_DRY_RUN = dict(
     toy_eval_samples=10,
     mnist_steps=2,
     mnist_dim=4,
-    mnist_eval_every=2,
+    mnist_eval_every=0,
     mnist_eval_samples=10,
     cifar_steps=2,
     resnet_steps=2,
     cifar_dim=4,
     resnet_dim=4,
-    cifar_eval_every=2,
+    cifar_eval_every=0,
     cifar_eval_samples=10,
 )
 
 
 def test_sgp_paper_scale_runs_every_group_and_records_every_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SGP chapter's ``-p scale paper`` with tiny sizes on fake MNIST and CIFAR-10 files and random
     TF-Inception weights: every method of Table 1 on the toy data, MNIST (the
     gray anchor) and CIFAR-10 (the seeded random anchor, DCGAN and ResNet), each run checkpointed,
     and every result file, with the reproduction table reading them back."""
     runs, out, result = _paper_dry_run(
-        "sgp_wgan", SGP_DRY_RUN, ("mnist_steps", [2, 200_000]), tmp_path, monkeypatch
+        "sgp_wgan", SGP_DRY_RUN, ("mnist_steps", [2, 200_000]), fake_data, tmp_path, monkeypatch
     )
     results = tmp_path / "results" / "sgp_wgan"
 
@@ -525,7 +561,7 @@ FOGAN_DRY_RUN = dict(
     steps=2,
     text_seeds=1,
     text_dim=4,
-    text_eval_every=2,
+    text_eval_every=0,
     text_eval_samples=20,
     text_max_lines=100,
     toy_seeds=1,
@@ -535,19 +571,21 @@ FOGAN_DRY_RUN = dict(
     image_datasets="cifar10",  # the one paper data set with fake files
     cifar_steps=2,
     image_dim=4,
-    image_eval_every=2,
+    image_eval_every=2,  # the one image group evaluating during its runs (at 0 and 2)
     image_eval_samples=10,
 )
 
 
 def test_fogan_paper_scale_runs_every_group_and_records_every_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The FOGAN chapter's ``-p scale paper`` with tiny sizes on fake CIFAR-10 and One Billion Word
     files and random TF-Inception weights: FOGAN and WGAN-GP on the toy data, CIFAR-10 (FID) and
     the language model (the 4- and 6-gram JSDs of Table 2), each run checkpointed with the official
     settings, and every result file, with the reproduction table reading them back."""
-    runs, out, result = _paper_dry_run("fogan", FOGAN_DRY_RUN, ("steps", [2, 500_000]), tmp_path, monkeypatch)
+    runs, out, result = _paper_dry_run(
+        "fogan", FOGAN_DRY_RUN, ("steps", [2, 500_000]), fake_data, tmp_path, monkeypatch
+    )
     results = tmp_path / "results" / "fogan"
     for ds in ("8gaussians", "25gaussians"):
         assert set(result(f"toy-{ds}")["metrics"]) == {
@@ -562,6 +600,9 @@ def test_fogan_paper_scale_runs_every_group_and_records_every_result(
     config = read_checkpoint(runs / "images-cifar10-fogan-seed0" / "checkpoint.pt")["config"]
     assert config["n_critic"] == 1 and config["batch_size"] == 64
     assert "target='definition'" in config["regularizer"]  # Definition 6, as the released DCGAN code
+    history = (runs / "images-cifar10-fogan-seed0" / "metrics.csv").read_text().splitlines()
+    assert history[0] == "step,wall,inception_score,inception_score_std,fid"
+    assert [row.split(",")[0] for row in history[1:]] == ["0.0", "2.0"]  # during the run and at its end
     assert not (runs / "images-cifar10-wgan-no-constraint-seed0").exists()  # the control is CPU scale only
     metrics = result("language-billion_word")["metrics"]
     assert {f"{k}_{m}" for k in ("jsd4", "jsd6", "jsd4_sd", "jsd6_sd") for m in ("fogan", "wgan-gp")} <= set(
@@ -634,13 +675,13 @@ KILL_RESUME = {
             toy_dataset="8gaussians",
             steps=40,
             width=4,
-            critic_steps=400,
+            critic_steps=100,  # the least it may be
             deep_steps=40,
             checkpoint_every=10,
         ),
         {
             **{
-                f"fit-{ds}-{c}-seed0": 400
+                f"fit-{ds}-{c}-seed0": 100
                 for ds in ("8gaussians", "25gaussians", "swissroll")
                 for c in ("penalty", "clipping")
             },
