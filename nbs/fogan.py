@@ -70,7 +70,7 @@ steps: int = pl.scaled(200, 500_000, pl.at_least(1), "section 7.2")  # generator
 text_seeds: int = pl.scaled(2, 5, pl.at_least(1), "section 7.2 (five runs of each)")  # runs of each method
 text_dataset: str = pl.scaled("sentences", "billion_word", pl.TEXT_DATASETS, "section 7.2")  # text: sentences (offline) or billion_word
 text_dim: int = pl.scaled(16, 512, pl.at_least(1), "run_fogan.sh dim")  # width of the generator and the critic
-text_eval_every: int = pl.scaled(50, 2000, pl.at_least(0), "section 7.2")  # generator iterations between n-gram JSD estimates (0: once, at the end)
+text_eval_every: int = pl.scaled(50, 2000, pl.at_least(1), "section 7.2")  # generator iterations between n-gram JSD estimates
 text_eval_samples: int = pl.scaled(640, 6400, pl.at_least(1), "section 7.2")  # generated lines per estimate
 text_max_lines: int = pl.scaled(10_000_000, 10_000_000, pl.at_least(1), "run_fogan.sh max_n_examples")  # lines read from the data
 text_lam: float = pl.scaled(0.1, 0.1, pl.above(0.0), "section 7.2")  # lambda of tau_F (Lipschitz term)
@@ -94,7 +94,7 @@ image_lr_d: float = pl.scaled(1e-4, 1e-4, pl.above(0.0), "run_fogan.sh (a checkp
 image_lr_g: float = pl.scaled(1e-4, 1e-4, pl.above(0.0), "run_fogan.sh (a checkpoint path's 1e-4)")  # FOGAN generator learning rate (times lr_scale)
 image_lam: float = pl.scaled(0.5, 0.5, pl.above(0.0), "run_fogan.sh (images)")  # lambda of tau_F on images
 image_mu: float = pl.scaled(1.0, 1.0, pl.above(0.0), "run_fogan.sh (images)")  # mu of tau_F on images
-image_eval_every: int = pl.scaled(50, 5000, pl.at_least(0), "run_fogan.sh (FID every 5,000 steps)")  # generator iterations between evaluations (0: once, at the end)
+image_eval_every: int = pl.scaled(50, 5000, pl.at_least(1), "run_fogan.sh (FID every 5,000 steps)")  # generator iterations between evaluations
 image_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "run_fogan.sh (FID on 50,000 images)")  # generated images per evaluation
 PARAMETERS: pl.Declaration = pl.declared(globals())
 

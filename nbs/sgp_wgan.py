@@ -82,7 +82,7 @@ mnist_dataset: str = pl.scaled("digits", "mnist", pl.IMAGE_DATASETS, "section 5.
 mnist_steps: int = pl.scaled(100, 200_000, pl.at_least(1), "section 5.1")  # generator iterations of each run
 mnist_dim: int = pl.scaled(12, 64, pl.at_least(1), "gan_mnist.py DIM")  # width of the networks
 mnist_batch_size: int = pl.scaled(32, 50, pl.at_least(1), "gan_mnist.py BATCH_SIZE")  # batch size
-mnist_eval_every: int = pl.scaled(50, 1000, pl.at_least(0), "ours")  # generator iterations between evaluations (0: once, at the end)
+mnist_eval_every: int = pl.scaled(50, 1000, pl.at_least(1), "ours")  # generator iterations between evaluations
 mnist_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours")  # generated images per evaluation
 image_lam: float = pl.scaled(20.0, 20.0, pl.above(0.0), "gan_mnist.py / gan_cifar.py LAMBDA 10, as lambda / 2")  # lambda of the simple penalty on images
 # cifar: section 8 (Table 2)
@@ -92,7 +92,7 @@ resnet_steps: int = pl.scaled(30, 200_000, pl.at_least(1), "section 5.2")  # gen
 cifar_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar.py DIM")  # width of the DCGAN
 resnet_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar_resnet.py DIM_G and DIM_D")  # width of the ResNet
 cifar_batch_size: int = pl.scaled(32, 64, pl.at_least(1), "gan_cifar.py BATCH_SIZE")  # batch size of both
-cifar_eval_every: int = pl.scaled(25, 10_000, pl.at_least(0), "ours")  # generator iterations between evaluations (0: once, at the end)
+cifar_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours")  # generator iterations between evaluations
 cifar_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "gan_cifar_resnet.py (its Inception Score)")  # generated images per evaluation
 PARAMETERS: pl.Declaration = pl.declared(globals())
 

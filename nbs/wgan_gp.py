@@ -83,26 +83,26 @@ dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "section 5.3") 
 image_steps: int = pl.scaled(150, 200_000, pl.at_least(1), "gan_cifar.py ITERS")  # generator iterations of each Figure 3 run
 image_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar.py DIM")  # width of the Figure 3 networks
 image_batch_size: int = pl.scaled(32, 64, pl.at_least(1), "gan_cifar.py BATCH_SIZE")  # batch size of the Figure 3, architecture and ResNet runs
-image_eval_every: int = pl.scaled(25, 1000, pl.at_least(0), "gan_cifar.py (its Inception Score)")  # generator iterations between evaluations (0: once, at the end)
+image_eval_every: int = pl.scaled(25, 1000, pl.at_least(1), "gan_cifar.py (its Inception Score)")  # generator iterations between evaluations
 image_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours (gan_cifar.py: 10240)")  # generated images per evaluation
 # archs: section 8 (the random architectures of Tables 1-2, appendix B)
 arch_count: int = pl.scaled(3, 200, pl.at_least(1), "section 5.1")  # random architectures
 arch_set: str = pl.scaled("small", "table1", ("small", "table1"), "Table 1")  # their choices: small (CPU scale, section 8) or table1
 arch_steps: int = pl.scaled(100, 100_000, pl.at_least(1), "appendix B")  # generator iterations of each architecture's run
 arch_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "ours (the paper: 32x32 ImageNet)")  # their images (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
-arch_eval_every: int = pl.scaled(25, 10_000, pl.at_least(0), "ours")  # generator iterations between their evaluations (0: once, at the end)
+arch_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours")  # generator iterations between their evaluations
 arch_eval_samples: int = pl.scaled(500, 5000, pl.at_least(10), "ours")  # generated images per evaluation
 # resnet: section 9 (the ResNet of Table 3, appendix F)
 resnet_dataset: str = pl.scaled("digits", "cifar10", pl.IMAGE_DATASETS, "Table 3")  # images of the ResNet (digits, mnist, cifar10, stl10, celeba, lsun_bedroom, lfw)
 resnet_steps: int = pl.scaled(25, 100_000, pl.at_least(1), "appendix F, gan_cifar_resnet.py ITERS")  # its generator iterations
 resnet_dim: int = pl.scaled(8, 128, pl.at_least(1), "gan_cifar_resnet.py DIM_G and DIM_D")  # width of its generator and critic
-resnet_eval_every: int = pl.scaled(25, 10_000, pl.at_least(0), "ours (gan_cifar_resnet.py: 1000)")  # iterations between evaluations (0: once, at the end)
+resnet_eval_every: int = pl.scaled(25, 10_000, pl.at_least(1), "ours (gan_cifar_resnet.py: 1000)")  # iterations between evaluations
 resnet_eval_samples: int = pl.scaled(500, 50_000, pl.at_least(10), "gan_cifar_resnet.py")  # generated images per evaluation
 # text: section 10 (the language model, Table 4)
 text_dataset: str = pl.scaled("sentences", "billion_word", pl.TEXT_DATASETS, "section 5.5")  # text of the language GAN: sentences (offline) or billion_word
 text_steps: int = pl.scaled(60, 200_000, pl.at_least(1), "gan_language.py ITERS")  # its generator iterations
 text_dim: int = pl.scaled(16, 512, pl.at_least(1), "gan_language.py DIM")  # width of its generator and critic
-text_eval_every: int = pl.scaled(15, 100, pl.at_least(0), "gan_language.py (its JSD)")  # iterations between n-gram JSD evaluations (0: once, at the end)
+text_eval_every: int = pl.scaled(15, 100, pl.at_least(1), "gan_language.py (its JSD)")  # iterations between n-gram JSD evaluations
 text_eval_samples: int = pl.scaled(640, 640, pl.at_least(1), "gan_language.py (10 batches of 64)")  # generated lines per evaluation
 text_max_lines: int = pl.scaled(10_000_000, 10_000_000, pl.at_least(1), "gan_language.py MAX_N_EXAMPLES")  # lines read from the data
 # overfit: section 11 (Figure 5b)
@@ -111,7 +111,7 @@ overfit_subset: int = pl.scaled(100, 1000, pl.at_least(1), "section 5.6")  # tra
 overfit_steps: int = pl.scaled(100, 200_000, pl.at_least(1), "gan_mnist.py ITERS")  # generator iterations of the overfitting runs
 overfit_dim: int = pl.scaled(16, 64, pl.at_least(1), "gan_mnist.py DIM")  # width of their networks
 overfit_batch_size: int = pl.scaled(32, 50, pl.at_least(1), "gan_mnist.py BATCH_SIZE")  # their batch size
-overfit_eval_every: int = pl.scaled(25, 1000, pl.at_least(0), "ours (gan_mnist.py: its dev cost every 100)")  # iterations between evaluations (0: once, at the end)
+overfit_eval_every: int = pl.scaled(25, 1000, pl.at_least(1), "ours (gan_mnist.py: its dev cost every 100)")  # iterations between evaluations
 overfit_eval_samples: int = pl.scaled(500, 1000, pl.at_least(10), "ours")  # generated images per evaluation
 PARAMETERS: pl.Declaration = pl.declared(globals())
 
