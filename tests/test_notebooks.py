@@ -316,8 +316,8 @@ def fake_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     accept the fake CIFAR-10 files there (as ``accept_fake_cifar`` does in-process elsewhere)."""
     root = tmp_path_factory.mktemp("fake-data")
     data = root / "data"
-    # One image per set: the real covariance is 0, and numpy's eigvals of the FID's product of two
-    # covariances takes 0.7 s instead of the 5 to 22 s it takes on random images (measured, 2048x2048)
+    # One image per set: the real covariance is (nearly) 0, and numpy's eigvals of the FID's product of
+    # two 2048x2048 covariances took 0.4 to 2 s per evaluation here instead of 22 s on random MNIST images
     write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64
     write_mnist(data, train=150, identical=True)  # Figure 5b: 50 to train on (a batch), 50 held out, 50 more
     shards = data / BILLION_WORD_FOLDER / SHARD_FOLDER
@@ -469,11 +469,10 @@ def test_paper_scale_runs_every_group_and_records_every_result(
     # overfit: MNIST, critic losses on training, held-out and other held-out digits
     metrics = result("overfit-mnist")["metrics"]
     for m in ("wgan-gp", "wgan-clipping"):
-        assert {f"neg_critic_loss_{s}_{m}" for s in ("train", "validation", "unseen")} <= set(metrics)
-        # one fake image: the three sets score alike and the gap is 0 here; that they are disjoint and
-        # scored as Figure 5b's is test_setups.py's, the gap's sign the CPU-scale chapter's
-        assert metrics[f"gap_{m}"] == pytest.approx(
-            metrics[f"neg_critic_loss_train_{m}"] - metrics[f"neg_critic_loss_validation_{m}"]
+        # one fake image: the three sets score alike, so the gap (train - validation) is 0 whatever it is
+        # computed from and is not checked here; the sets are test_setups.py's, the gap the chapter's
+        assert {f"neg_critic_loss_{s}_{m}" for s in ("train", "validation", "unseen")} | {f"gap_{m}"} <= set(
+            metrics
         )
     assert (
         read_checkpoint(runs / "overfit-wgan-gp-mnist-seed0" / "checkpoint.pt")["config"]["batch_size"] == 50
