@@ -37,10 +37,11 @@ def write_cifar(root: Path, per_batch: int = 3, test: int = 4, identical: bool =
     folder = root / CIFAR_FOLDER
     folder.mkdir(parents=True)
     rng = np.random.RandomState(0)
+    one = rng.randint(0, 256, size=(1, 3 * 32 * 32)) if identical else None  # the whole set's image
     written = {}
     for name, n in [*((f"data_batch_{i}", per_batch) for i in range(1, 6)), ("test_batch", test)]:
-        data = rng.randint(0, 256, size=(1 if identical else n, 3 * 32 * 32)).astype(np.uint8)
-        data = np.repeat(data, n, axis=0) if identical else data
+        data = rng.randint(0, 256, size=(n, 3 * 32 * 32)) if one is None else np.repeat(one, n, axis=0)
+        data = data.astype(np.uint8)
         data[:, :2] = 0, 255  # both ends of the pixel range
         entry = {"data": data, "labels": rng.randint(10, size=n).tolist()}
         (folder / name).write_bytes(pickle.dumps(entry))

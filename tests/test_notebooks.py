@@ -35,6 +35,9 @@ import paperlib as pl
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
 from paperlib.training.trainer import read_checkpoint
 
+# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+pytestmark = pytest.mark.kernel_independent
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "nbs").glob("*.ipynb"))
 SOURCES = sorted((ROOT / "nbs").glob("*.py"))
@@ -316,8 +319,8 @@ def fake_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     accept the fake CIFAR-10 files there (as ``accept_fake_cifar`` does in-process elsewhere)."""
     root = tmp_path_factory.mktemp("fake-data")
     data = root / "data"
-    # One image per set: the real covariance is (nearly) 0, and numpy's eigvals of the FID's product of
-    # two 2048x2048 covariances took 0.4 to 2 s per evaluation here instead of 22 s on random MNIST images
+    # One image per set: the real covariance is exactly 0, and numpy's eigvals of the FID's product of
+    # two 2048x2048 covariances took 0.4 s per evaluation here, against 3 to 22 s with a few distinct images
     write_cifar(data, per_batch=13, identical=True)  # 65 images >= batch 64
     write_mnist(data, train=150, identical=True)  # Figure 5b: 50 to train on (a batch), 50 held out, 50 more
     shards = data / BILLION_WORD_FOLDER / SHARD_FOLDER
@@ -393,7 +396,7 @@ PAPER_DRY_RUN = dict(
     image_dim=4,
     image_eval_every=2,
     image_eval_samples=10,
-    arch_count=2,
+    arch_count=1,  # seed 0's first Table 1 draw; its second (depth 12, 128 filters) took 216 s for 2 steps
     arch_steps=2,
     arch_eval_every=2,
     arch_eval_samples=10,
@@ -448,13 +451,13 @@ def test_paper_scale_runs_every_group_and_records_every_result(
         0
     ] == "step,wall,inception_score,inception_score_std,fid"
     assert sorted(p.name for p in run.glob("samples_*.png")) == ["samples_0000000.png", "samples_0000002.png"]
-    # archs: two architectures drawn from Table 1, both objectives, Table 2's outcome counts
+    # archs: an architecture drawn from Table 1, both objectives, Table 2's outcome counts
     metrics = result("architectures-cifar10")["metrics"]
     for t in (1, 3, 5, 7, 9):
         counts = [metrics[f"{k}_{t}"] for k in ("only_gan", "only_wgan_gp", "both", "neither")]
-        assert sum(counts) == 2 and all(c >= 0 for c in counts)
-    assert {f"inception_score_{m}_{i}" for m in ("gan", "wgan-gp") for i in (0, 1)} <= set(metrics)
-    assert read_checkpoint(runs / "arch1-gan-cifar10-seed0" / "checkpoint.pt")["step"] == 2
+        assert sorted(counts) == [0, 0, 0, 1]
+    assert {f"inception_score_{m}_0" for m in ("gan", "wgan-gp")} <= set(metrics)
+    assert read_checkpoint(runs / "arch0-gan-cifar10-seed0" / "checkpoint.pt")["step"] == 2
     # resnet: the learning rate decays over the run
     assert set(result("resnet-cifar10")["metrics"]) == {"inception_score", "inception_score_std", "fid"}
     checkpoint = read_checkpoint(runs / "resnet-cifar10-seed0" / "checkpoint.pt")

@@ -18,6 +18,9 @@ from paperlib.chapter.parameters import (
 )
 from paperlib.config import ParameterError
 
+# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+pytestmark = pytest.mark.kernel_independent
+
 
 def _cell() -> dict:
     """A parameters cell's namespace: plain names, IPython's, and scaled declarations."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pytest
 
 from paperlib.chapter.plotting import plot_message
+
+# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+pytestmark = pytest.mark.kernel_independent
 
 
 def test_a_message_is_its_one_line_on_bare_axes() -> None:

@@ -29,6 +29,9 @@ from paperlib import (
 )
 from paperlib.__main__ import main
 
+# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+pytestmark = pytest.mark.kernel_independent
+
 TOY = dict(dataset="8gaussians", seed=3, width=8, depth=2, batch_size=16, n_critic=1, eval_samples=16)
 IMAGE = dict(seed=0, dim=4, noise_dim=8, batch_size=8, n_critic=1, regularizer=GradientPenalty(10.0))
 TEXT = dict(seed=0, dim=4, seq_len=8, max_lines=50, batch_size=4, n_critic=1, eval_samples=4, jsd_orders=(1,))

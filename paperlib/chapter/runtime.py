@@ -121,17 +121,18 @@ class Chapter:
         (torchvision downloads those it can now; scikit-learn's ``digits`` ships with it) with the
         Inception weights of their metrics, and the text corpus ``text``: each missing one raises
         the error that says how to obtain it."""
-        from paperlib.data.images import image_dataset  # the image stack only where a run needs it
-        from paperlib.data.text import text_corpus
-        from paperlib.metrics.images import inception_weights_path
-
         root = self.parameters["data_root"] or None
         downloaded = sorted(set(images) - {"digits"})
-        for dataset in downloaded:
-            image_dataset(dataset, root=root, root_name="the notebook parameter data_root")
-        if downloaded:
+        if downloaded:  # the image stack (7 s to import on a CPU) only where a run needs it
+            from paperlib.data.images import image_dataset
+            from paperlib.metrics.images import inception_weights_path
+
+            for dataset in downloaded:
+                image_dataset(dataset, root=root, root_name="the notebook parameter data_root")
             inception_weights_path()
         if text is not None:
+            from paperlib.data.text import text_corpus
+
             text_corpus(text, max_lines=1, root=root)
 
     def at_cpu_scale(self, *names: str) -> bool:
