@@ -2,9 +2,10 @@
 
 The networks in the tests are tiny, so one intra-op thread is both the fastest setting and immune to
 a busy second core (OpenMP spin-waiting on a shared 2-core runner slows small matmuls by 100x).
-``PAPERLIB_TEST_THREADS`` sets another count: ``.ci/run`` re-runs the suite with two threads and
-PyTorch's portable kernels, because a float comparison that depends on the order of operations
-fails under either (two threads split reductions differently; other kernels round differently).
+``PAPERLIB_TEST_THREADS`` sets another count: ``.ci/run`` re-runs the tests not marked
+``kernel_independent`` with two threads and PyTorch's portable kernels, because a float comparison
+that depends on the order of operations fails under either (two threads split reductions
+differently; other kernels round differently).
 """
 
 from __future__ import annotations

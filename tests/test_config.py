@@ -26,7 +26,8 @@ from paperlib.config import (
 )
 from paperlib.data.toy import ToySampler
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 

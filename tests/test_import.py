@@ -11,7 +11,8 @@ import pytest
 
 import paperlib
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 HEAVY = ("torch_fidelity", "torchvision.datasets")
@@ -46,7 +47,8 @@ def test_a_toy_launch_of_a_chapter_checks_its_needs_without_the_image_stack(tmp_
     parameters, start = [
         c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
     ][:2]
-    launch = f"{parameters}\nexperiments = 'toy'\nout_dir = {str(tmp_path)!r}\n{start}"
+    folders = f"out_dir = {str(tmp_path)!r}\ndata_root = {str(tmp_path)!r}"  # no data set is found there
+    launch = f"{parameters}\nexperiments = 'toy'\n{folders}\n{start}"
     assert _loaded_after(launch) == set()
     control = "try:\n    chapter.need_data(['lsun_bedroom'])\nexcept pl.DatasetMissingError:\n    pass"
     assert _loaded_after(f"{launch}\n{control}") == set(HEAVY)

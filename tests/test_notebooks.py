@@ -35,7 +35,8 @@ import paperlib as pl
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
 from paperlib.training.trainer import read_checkpoint
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -396,7 +397,8 @@ PAPER_DRY_RUN = dict(
     image_dim=4,
     image_eval_every=2,
     image_eval_samples=10,
-    arch_count=1,  # seed 0's first Table 1 draw; its second (depth 12, 128 filters) took 216 s for 2 steps
+    arch_count=1,  # seed 0's first Table 1 draw; its second (critic depth 12 with 128 filters, generator
+    # depth 20) took 216 s for 2 steps; several architectures train in the book's run and the smoke's
     arch_steps=2,
     arch_eval_every=2,
     arch_eval_samples=10,

@@ -25,7 +25,8 @@ from paperlib.chapter.report import (
 )
 from paperlib.config import ParameterError
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ import pytest
 import paperlib as pl
 from paperlib.chapter.runtime import RUN_SETTINGS, Chapter
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 GROUPS = ("theory", "toy")

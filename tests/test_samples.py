@@ -29,7 +29,8 @@ from paperlib import (
 )
 from paperlib.__main__ import main
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
+# same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
 pytestmark = pytest.mark.kernel_independent
 
 TOY = dict(dataset="8gaussians", seed=3, width=8, depth=2, batch_size=16, n_critic=1, eval_samples=16)

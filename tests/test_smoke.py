@@ -18,7 +18,8 @@ import nbformat
 import papermill
 import pytest
 
-# not re-run on PyTorch's portable kernels by .ci/run: no float compared between two computations
+# not re-run on PyTorch's portable kernels by .ci/run: the chapters' asserts are off, so no float is
+# compared (pyproject.toml's marker); SMOKE_SECONDS bounds the time on the default kernels
 pytestmark = pytest.mark.kernel_independent
 
 ROOT = Path(__file__).resolve().parent.parent
