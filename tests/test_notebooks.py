@@ -681,11 +681,11 @@ KILL_RESUME = {
             device="cpu",
             seeds=1,
             toy_dataset="8gaussians",
-            steps=40,
+            steps=12,
             width=4,
             critic_steps=100,  # the least it may be
-            deep_steps=40,
-            checkpoint_every=10,
+            deep_steps=12,
+            checkpoint_every=4,
         ),
         {
             **{
@@ -693,10 +693,10 @@ KILL_RESUME = {
                 for ds in ("8gaussians", "25gaussians", "swissroll")
                 for c in ("penalty", "clipping")
             },
-            **{f"deep-{d}-seed0": 40 for d in ("penalty", "clip-c-0-1", "clip-c-0-01", "clip-c-0-001")},
-            **{f"toy-8gaussians-{m}-seed0": 40 for m in ("wgan-clipping", "wgan-gp")},
+            **{f"deep-{d}-seed0": 12 for d in ("penalty", "clip-c-0-1", "clip-c-0-01", "clip-c-0-001")},
+            **{f"toy-8gaussians-{m}-seed0": 12 for m in ("wgan-clipping", "wgan-gp")},
         },
-        [*range(0, 40, 6), 40],  # eval_every 40 // 6
+        [0, 2, 4, 6, 8, 10, 12],  # eval_every 12 // 6
         ("images", "archs", "resnet", "text", "overfit"),
         "results not recorded (record='auto'): steps, seeds, toy_dataset, width, critic_steps, deep_steps",
     ),
