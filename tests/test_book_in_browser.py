@@ -25,12 +25,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from playwright.sync_api import Page, sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +46,12 @@ RAW_TEX = ("\\(", "\\)", "\\[", "\\]", "$$", "\\begin{")
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 # Of each kind of stray TeX, the occurrences a page's report quotes (then how many more there are).
 QUOTED = 3
-# Virtual milliseconds Chromium gives a page's scripts before it dumps the DOM: MathJax typesets the
-# longest chapter in well under a second of real time here; eight times that leaves room for a slow runner.
-VIRTUAL_TIME_MS = 8000
+# Milliseconds a page may take to load and typeset its math: the longest chapter takes under 5 s here.
+PAGE_TIMEOUT_MS = 120_000
+# What a page's scripts must have finished before its DOM is read: MathJax's first typesetting of the
+# page (``MathJax.startup.promise``); a page without MathJax, or whose MathJax never loaded, has none
+TYPESET = "() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : true"
 CHROMIUM_FLAGS = [
-    "--headless",
     "--no-sandbox",  # needed as root (CI); harmless otherwise, the pages are our own files
     "--disable-gpu",
     "--disable-quic",
@@ -57,7 +60,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND",  # no host resolves: the page is read offline
-    f"--virtual-time-budget={VIRTUAL_TIME_MS}",
 ]
 INSTALL_HINT = (
     "install Chromium (Debian/Ubuntu: `sudo apt-get install -y chromium`) "
@@ -80,16 +82,11 @@ def chromium_binary() -> str | None:
     return next((path for path in map(shutil.which, names) if path), None)
 
 
-def rendered_dom(chromium: str, page: Path, profile: Path) -> BeautifulSoup:
-    """The DOM of `page` after its scripts ran, as headless Chromium dumps it."""
-    out = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return BeautifulSoup(out.stdout, "html.parser")
+def rendered_dom(browser: Page, page: Path) -> BeautifulSoup:
+    """The DOM of `page` after it loaded and MathJax typeset it, in the Chromium tab `browser`."""
+    browser.goto(page.as_uri(), wait_until="load", timeout=PAGE_TIMEOUT_MS)
+    browser.wait_for_function(TYPESET, timeout=PAGE_TIMEOUT_MS)
+    return BeautifulSoup(browser.content(), "html.parser")
 
 
 def remote_resources(dom: BeautifulSoup) -> list[str]:
@@ -223,11 +220,18 @@ def page_problems(page: Path, dom: BeautifulSoup, root: Path, ids: dict[Path, se
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
+def browser() -> Iterator[Page]:
+    """A tab of one headless Chromium for the whole module, driven by Playwright: one browser start
+    instead of one per page (each took about 2 s, 45 pages)."""
     binary = chromium_binary()
     if binary is None:
         skip_or_fail(f"no Chromium found: {INSTALL_HINT}")
-    return binary
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_FLAGS)
+        try:
+            yield chromium.new_page()
+        finally:
+            chromium.close()
 
 
 def book_pages() -> list[Path]:
@@ -235,7 +239,7 @@ def book_pages() -> list[Path]:
     return sorted(p for p in BOOK.rglob("*.html") if not ASSET_FOLDERS & set(p.relative_to(BOOK).parts[:-1]))
 
 
-def test_every_page_of_the_book_renders_offline(chromium: str, tmp_path: Path) -> None:
+def test_every_page_of_the_book_renders_offline(browser: Page) -> None:
     """Each page, opened offline in Chromium, has its math typeset, its images and its links intact;
     the chapters and the introduction are among the pages, and each of them has typeset math."""
     if not (BOOK / "index.html").is_file():
@@ -253,14 +257,14 @@ def test_every_page_of_the_book_renders_offline(chromium: str, tmp_path: Path) -
             link = BeautifulSoup(f'<a href="{target}"></a>', "html.parser")
             report[name] = broken_links(page, link, BOOK, ids)
             continue
-        dom = rendered_dom(chromium, page, tmp_path / "profile")
+        dom = rendered_dom(browser, page)
         if name in ("book/intro.html", *chapters):
             assert dom.find("mjx-container") is not None, f"{name}: no typeset math at all"
         report[name] = page_problems(page, dom, BOOK, ids)
     assert not any(report.values()), {name: lines for name, lines in report.items() if lines}
 
 
-def test_the_checks_reject_a_page_that_needs_the_network(chromium: str, tmp_path: Path) -> None:
+def test_the_checks_reject_a_page_that_needs_the_network(browser: Page, tmp_path: Path) -> None:
     """Negative control: a page that takes MathJax from a CDN and has a broken link, anchor and image
     is reported on each count, so the test above can fail."""
     site = tmp_path / "site"
@@ -276,7 +280,7 @@ def test_the_checks_reject_a_page_that_needs_the_network(chromium: str, tmp_path
         '<a href="missing.html">bad file</a> <img src="none.png">'
         "</body></html>"
     )
-    dom = rendered_dom(chromium, page, tmp_path / "profile")
+    dom = rendered_dom(browser, page)
     problems = page_problems(page, dom, site, {})
     assert remote_resources(dom) == ["https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"]
     assert sum(line.startswith("math not typeset") for line in problems) == 1
@@ -324,13 +328,13 @@ def build_book(site: Path, pages: dict[str, str]) -> Path:
     return site / "_build" / "html"
 
 
-def test_the_checks_reject_math_split_by_a_list_item(chromium: str, tmp_path: Path) -> None:
+def test_the_checks_reject_math_split_by_a_list_item(browser: Page, tmp_path: Path) -> None:
     """Negative control: FOGAN section 4's sentence with the "- " that split its math (the check for
     raw delimiters alone let it through) is reported for the TeX and the unpaired `$` left in its
     text; the same sentence with its math whole is not."""
     html = build_book(tmp_path / "site", {"whole": WHOLE_MATH, "split": SPLIT_MATH})
-    whole = rendered_dom(chromium, html / "whole.html", tmp_path / "profile")
-    split = rendered_dom(chromium, html / "split.html", tmp_path / "profile")
+    whole = rendered_dom(browser, html / "whole.html")
+    split = rendered_dom(browser, html / "split.html")
     assert untypeset_math(whole) == []
     assert len(whole.select("span.math mjx-container")) == 7  # every $...$ of the sentence
     problems = untypeset_math(split)
