@@ -28,12 +28,14 @@ import psutil
 import pytest
 import torch
 import yaml
-from fakes import save_random_inception_weights, write_cifar, write_mnist
+from fakes import accept_fake_cifar, save_random_inception_weights, write_cifar, write_mnist
 from jupytext.compare import compare_notebooks
 from papermill.translators import translate_parameters
 
 import paperlib as pl
+from paperlib.data.images import image_dataset
 from paperlib.data.text import BILLION_WORD_FOLDER, SHARD_FOLDER, shard_name
+from paperlib.setups import image_size
 from paperlib.training.trainer import read_checkpoint
 
 # not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
@@ -312,10 +314,11 @@ SITECUSTOMIZE = textwrap.dedent(
 def fake_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Fake CIFAR-10, MNIST and One Billion Word files that a notebook kernel accepts, random
     TF-Inception weights, and a home folder for the caches, made once for every paper-scale execution
-    of this module: the caches include torch-fidelity's Inception statistics of the fake real sets,
-    which the first execution computes (a minute on a CPU) and the later ones read back, as a user's
-    second launch does (which execution computes them depends on the order and selection of the tests;
-    computing and caching them is test_images_metrics.py's). Returns the folders and files.
+    of this module. The caches hold torch-fidelity's Inception statistics of the two fake real sets,
+    computed here on both cores by the function the runs call, under the key they use; every execution
+    reads them back, as a user's second launch does. (Left to the executions, two overfit runs of the
+    WGAN-GP chapter computed MNIST's at the same time, a minute each; computing and caching them within
+    a run is test_images_metrics.py's and test_setups.py's.) Returns the folders and files.
 
     The kernel is another process; a ``sitecustomize`` module on its ``PYTHONPATH`` makes torchvision
     accept the fake CIFAR-10 files there (as ``accept_fake_cifar`` does in-process elsewhere)."""
@@ -333,8 +336,26 @@ def fake_data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
     weights = save_random_inception_weights(root / "w.pth")
-    (root / "home").mkdir()
-    return {"data": data, "site": site, "weights": weights, "home": root / "home"}
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as patch:  # the kernels' cache folder: ~/.cache/paperlib of this home
+        patch.setenv("HOME", str(home))
+        accept_fake_cifar(data, patch)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(2)  # alone on the machine here: both cores
+        try:
+            for dataset in ("cifar10", "mnist"):
+                real = image_dataset(dataset, root=data, size=image_size(dataset))
+                pl.inception_metrics(
+                    lambda z, shape=real[0][0].shape: torch.zeros(len(z), *shape),
+                    real,
+                    f"{dataset}-train-{image_size(dataset)}",  # the key of paperlib.setups.run_image
+                    noise_shape=1,
+                    num_samples=10,
+                    weights_path=weights,
+                )
+        finally:
+            torch.set_num_threads(threads)
+    return {"data": data, "site": site, "weights": weights, "home": home}
 
 
 def _fake_data_kernel(fake_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
