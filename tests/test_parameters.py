@@ -15,6 +15,7 @@ from paperlib.chapter.parameters import (
     scale_table,
     scaled,
     selected_groups,
+    suggestions,
 )
 from paperlib.config import ParameterError
 
@@ -74,6 +75,28 @@ def test_bad_or_unknown_values_are_refused_naming_them(injected: dict, phrase: s
     with pytest.raises(ParameterError) as error:
         resolved(declaration, namespace | injected, "cpu")
     assert phrase in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "names", "expected"),
+    [
+        # FOGAN has no lam but two penalty weights; spelled alike as a whole, neither was suggested
+        ("lam", ("text_lam", "image_lam", "steps"), ["text_lam", "image_lam"]),
+        # SGP has no steps but one per toy data set; the closest whole name was seeds
+        ("stpes", ("seeds", "steps_8gaussians", "steps_swissroll"), ["steps_swissroll", "steps_8gaussians"]),
+        ("stpes", ("seeds", "steps"), ["steps"]),
+        ("datset", ("seed", "dataset", "toy_dataset"), ["dataset", "toy_dataset"]),
+    ],
+)
+def test_an_unknown_name_suggests_the_parameters_it_is_part_or_a_misspelling_of(
+    typed: str, names: tuple[str, ...], expected: list[str]
+) -> None:
+    assert suggestions(typed, names) == expected
+    namespace = {"scale": "cpu", "experiments": "all"} | {name: scaled(1, 1) for name in names}
+    with pytest.raises(
+        ParameterError, match=f"unknown parameter '{typed}'; did you mean {', '.join(expected)}\\?"
+    ):
+        resolved(declared(namespace), namespace | {typed: 1}, "cpu")
 
 
 def test_a_name_far_from_every_parameter_gets_no_suggestion() -> None:

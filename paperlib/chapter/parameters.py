@@ -18,8 +18,8 @@ papermill injects the values given with ``-p`` in a cell after this one; the nex
 ``parameters = pl.resolved(PARAMETERS, globals(), scale)`` and ``globals().update(parameters)``,
 which gives every parameter left alone its value at ``scale``, checks every value against its
 declaration (type, allowed values), and refuses a name that was injected but never declared
-(``-p stpes 500000``), naming the closest declared ones, as well as an injected value for a name of
-the cell that is not a parameter (``-p pl 3``).
+(``-p stpes 500000``), naming the declared ones it most likely meant (:func:`suggestions`), as well
+as an injected value for a name of the cell that is not a parameter (``-p pl 3``).
 """
 
 from __future__ import annotations
@@ -140,6 +140,31 @@ def declared(namespace: Mapping[str, Any], plain: Sequence[str] = ("scale", "exp
     return Declaration(names, parameters, others)
 
 
+# How alike a typed name and a word of a parameter's name must be (difflib's ratio) for the parameter
+# to be suggested: "stpes" and "steps" are 0.8 alike, "stpes" and "seeds" 0.6
+WORD_CUTOFF = 0.75
+SUGGESTED = 5
+
+
+def suggestions(typed: str, names: Sequence[str]) -> list[str]:
+    """The parameters to suggest for the unknown name ``typed``, likeliest first, at most
+    :data:`SUGGESTED`: those whose name contains it (``lam``: ``text_lam``, ``image_lam``), or has a word
+    (between underscores) spelled nearly as it (``stpes``: ``steps_8gaussians``); failing those, the
+    names spelled nearly as it as a whole. Ranked by how alike the whole names are, then by order."""
+
+    def alike(a: str, b: str) -> float:
+        return difflib.SequenceMatcher(None, a, b).ratio()
+
+    related = [
+        name
+        for name in names
+        if typed in name or any(alike(typed, word) >= WORD_CUTOFF for word in name.split("_"))
+    ]
+    if not related:
+        return difflib.get_close_matches(typed, names, n=SUGGESTED)
+    return sorted(related, key=lambda name: -alike(typed, name))[:SUGGESTED]
+
+
 def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str) -> dict[str, Any]:
     """Every parameter's value, in the cell's order: for a scaled one, the value papermill injected
     if any (checked against its declaration), else its value at ``scale``; for a plain one, its
@@ -153,7 +178,7 @@ def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str)
         if name.startswith("_") or isinstance(namespace[name], Declaration):
             continue  # IPython's own names, and the declaration itself
         if name not in declaration.others or namespace[name] is not declaration.others[name]:
-            close = difflib.get_close_matches(name, declaration.names, n=3)
+            close = suggestions(name, declaration.names)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ParameterError(
                 f"unknown parameter {name!r}{hint} (papermill --help-notebook lists the parameters)"
