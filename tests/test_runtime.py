@@ -4,6 +4,8 @@ builds it, with papermill's injected values added after the declaration, as in a
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,34 @@ def test_parameters_are_resolved_into_the_namespace_and_checked(tmp_path: Path) 
         Chapter("ch", cell(tmp_path) | {"steps": 0}, GROUPS)
     with pytest.raises(pl.ParameterError, match="experiments"):
         Chapter("ch", cell(tmp_path) | {"experiments": "toys"}, GROUPS)
+
+
+def test_a_second_launch_on_the_same_out_dir_is_refused_before_any_run(tmp_path: Path) -> None:
+    """Another process holding the chapter's launch lock (a first launch still running): creating the
+    chapter, the notebook's validation cell, is refused naming out_dir. Controls: the same process
+    creates it twice (a cell executed again in its kernel), and once the other process is gone a new
+    launch takes the lock."""
+    folder = tmp_path / "runs" / "ch"
+    folder.mkdir(parents=True)
+    hold = "\n".join(
+        ["import sys, time, filelock", "lock = filelock.FileLock(sys.argv[1])", "lock.acquire()"]
+        + ["print(1, flush=True)", "time.sleep(600)"]  # a first launch, its kernel alive
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", hold, str(folder / Chapter.LAUNCH_LOCK)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "1\n"  # it holds the lock
+        with pytest.raises(
+            pl.ParameterError, match=r"out_dir: .* is in use by another launch of this chapter"
+        ):
+            Chapter("ch", cell(tmp_path), GROUPS)
+    finally:
+        other.kill()
+        other.wait()
+    first = Chapter("ch", cell(tmp_path), GROUPS)
+    again = Chapter("ch", cell(tmp_path), GROUPS)
+    assert first._launch_lock is again._launch_lock and again._launch_lock.is_locked
 
 
 @pytest.mark.parametrize("setting", RUN_SETTINGS)

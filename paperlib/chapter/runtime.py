@@ -22,6 +22,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from paperlib.chapter.parameters import paper_deviations, resolved, scale_table, selected_groups
 from paperlib.chapter.report import full_scale, markdown_table, record_result, results_root, will_record
 from paperlib.chapter.seeds import seed_printouts
@@ -83,7 +85,8 @@ class Chapter:
         self.device = resolve_device(self.parameters["device"])
         self.off_paper = paper_deviations(declaration, self.parameters, RUN_SETTINGS)
         self.recording = will_record(self.parameters["record"], self.off_paper)
-        check_writable_folder("out_dir", out_root(self.parameters["out_dir"]) / name)
+        folder = check_writable_folder("out_dir", out_root(self.parameters["out_dir"]) / name)
+        self._launch_lock = self._hold_launch_lock(folder)
         if self.recording:
             record = self.parameters["record"]
             check_writable_folder(
@@ -91,6 +94,27 @@ class Chapter:
             )
         self.started = time.perf_counter()
         self._futures: dict[Hashable, Future] = {}
+
+    LAUNCH_LOCK = "launch.lock"
+    """The file in ``<out_dir>/<chapter>`` that a launch holds locked while its kernel lives."""
+
+    @staticmethod
+    def _hold_launch_lock(folder: Path) -> FileLock:
+        """A lock on ``folder``, held while the chapter lives (its kernel's life), so that a second
+        launch of the chapter on the same ``out_dir`` is refused here, before any run starts, at any
+        worker count (each run's own ``run.lock`` refused it only when a worker reached a run the first
+        launch held). The lock is one per process and path (``is_singleton``): the chapter created again
+        in the same kernel (its cell executed twice) takes it again; the operating system releases it
+        when the kernel ends, however it ends."""
+        lock = FileLock(folder / Chapter.LAUNCH_LOCK, timeout=0, is_singleton=True, thread_local=False)
+        try:
+            lock.acquire()
+            return lock
+        except Timeout:
+            raise ParameterError(
+                f"out_dir: {folder} is in use by another launch of this chapter (it holds "
+                f"{lock.lock_file}): wait for that launch to end, or give this one another out_dir"
+            ) from None
 
     @property
     def not_run(self) -> str:
