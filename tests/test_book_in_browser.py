@@ -27,12 +27,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from playwright.sync_api import Page, sync_playwright
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -226,6 +229,10 @@ def browser() -> Iterator[Page]:
     binary = chromium_binary()
     if binary is None:
         skip_or_fail(f"no Chromium found: {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("no Playwright: `make install` installs it with the dev extra")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=binary, args=CHROMIUM_FLAGS)
         try:

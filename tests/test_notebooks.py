@@ -7,6 +7,7 @@ and executions at the paper's scale on fake data.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -808,27 +809,62 @@ def test_a_killed_paper_scale_launch_resumes_when_requeued(
     spec = KILL_RESUME[chapter]
     monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
     runs = tmp_path / "runs" / chapter
-    straight = _launch(tmp_path, spec, "straight.ipynb", runs="straight")
-    first = _launch(tmp_path, spec, "first.ipynb")
+    launches = [
+        _launch(tmp_path, spec, "straight.ipynb", runs="straight"),
+        _launch(tmp_path, spec, "first.ipynb"),
+    ]
+    try:
+        _kill_and_requeue(spec, runs, tmp_path, launches)
+    finally:  # a failed check leaves no launch running into the next tests
+        for launch in launches:
+            if launch.poll() is None:
+                _kill(launch)
+
+
+def _kill(launch: subprocess.Popen, processes: list[psutil.Process] | None = None) -> None:
+    """SIGKILL ``launch``'s kernel and workers first, then papermill (``processes``, when listed already)."""
+    for process in processes or [
+        *psutil.Process(launch.pid).children(recursive=True),
+        psutil.Process(launch.pid),
+    ]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    launch.wait()
+
+
+def _kill_and_requeue(spec: KillResume, runs: Path, tmp_path: Path, launches: list[subprocess.Popen]) -> None:
+    """The body of the test above: ``launches`` holds the straight and the first launch, and gets the
+    requeued one."""
+    straight, first = launches
+    chapter = spec.chapter
     deadline = time.monotonic() + 300
-    # workers is 1 at the paper's scale: the runs execute one after the other, so a second folder
-    # with a checkpoint means that the first run has finished
-    while len(list(runs.glob("*/checkpoint.pt"))) < 2:
-        assert first.poll() is None and time.monotonic() < deadline, "no second checkpoint before the end"
-        time.sleep(0.05)
-    for process in [*psutil.Process(first.pid).children(recursive=True), psutil.Process(first.pid)]:
-        process.kill()  # the kernel and its workers first, then papermill
-    first.wait()
+
+    def wait_for_checkpoints(count: int) -> None:
+        while len(list(runs.glob("*/checkpoint.pt"))) < count:
+            assert first.poll() is None and time.monotonic() < deadline, f"fewer than {count} checkpoints"
+            time.sleep(0.01)
+
+    # workers is 1 at the paper's scale: the runs execute one after the other in the kernel, so a
+    # second folder with a checkpoint means that the first run has finished. The kernel is listed
+    # while the first run trains, so that the kill follows the second run's first checkpoint within
+    # a poll, while most of its iterations are still to come (8 of a toy run's 12)
+    wait_for_checkpoints(1)
+    processes = [*psutil.Process(first.pid).children(recursive=True), psutil.Process(first.pid)]
+    wait_for_checkpoints(2)
+    _kill(first, processes)
     finished = {
         name: read_checkpoint(runs / name / "checkpoint.pt")["step"] == end
         for name, end in spec.runs.items()
         if (runs / name / "checkpoint.pt").exists()
     }
     assert any(finished.values()), "no run had finished at the kill"
-    assert not all(finished.values()) or len(finished) < len(spec.runs), "the kill came after the last run"
+    assert not all(finished.values()), "no run was stopped between its checkpoints"
     before = {name: _checkpoint_bytes(runs / name) for name, done in finished.items() if done}
-    _succeeded(_launch(tmp_path, spec, "second.ipynb"), tmp_path, "second.ipynb")
-    assert sorted(p.name for p in runs.iterdir() if p.is_dir()) == sorted(spec.runs)  # no other group's run
+    launches.append(_launch(tmp_path, spec, "second.ipynb"))
+    _succeeded(launches[-1], tmp_path, "second.ipynb")
+    assert sorted(p.name for p in runs.iterdir()) == sorted(
+        [*spec.runs, "launch-toy.lock"]
+    )  # no other group's
     for name, end in spec.runs.items():
         assert read_checkpoint(runs / name / "checkpoint.pt")["step"] == end, name
     for name, files in before.items():

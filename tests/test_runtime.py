@@ -58,11 +58,13 @@ def test_parameters_are_resolved_into_the_namespace_and_checked(tmp_path: Path) 
         Chapter("ch", cell(tmp_path) | {"experiments": "toys"}, GROUPS)
 
 
-def test_a_second_launch_on_the_same_out_dir_is_refused_before_any_run(tmp_path: Path) -> None:
-    """Another process holding the chapter's launch lock (a first launch still running): creating the
-    chapter, the notebook's validation cell, is refused naming out_dir. Controls: the same process
-    creates it twice (a cell executed again in its kernel), and once the other process is gone a new
-    launch takes the lock."""
+def test_a_second_launch_of_a_group_on_the_same_out_dir_is_refused_before_any_run(tmp_path: Path) -> None:
+    """Another process holding the launch lock of the toy group (a first launch still running, with
+    checkpoints on): creating the chapter, the notebook's validation cell, is refused naming out_dir
+    and the group, for a launch of every group as for one of the toy group. Controls: a launch of the
+    other group only, and one without checkpoints (its runs keep no folder), are not refused; the same
+    process creates the chapter twice (a cell executed again in its kernel); once the other process
+    is gone, a new launch takes the lock."""
     folder = tmp_path / "runs" / "ch"
     folder.mkdir(parents=True)
     hold = "\n".join(
@@ -70,20 +72,28 @@ def test_a_second_launch_on_the_same_out_dir_is_refused_before_any_run(tmp_path:
         + ["print(1, flush=True)", "time.sleep(600)"]  # a first launch, its kernel alive
     )
     other = subprocess.Popen(
-        [sys.executable, "-c", hold, str(folder / Chapter.LAUNCH_LOCK)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", hold, str(folder / "launch-toy.lock")], stdout=subprocess.PIPE, text=True
     )
+    paper = cell(tmp_path) | {"scale": "paper"}  # checkpoint_every 100
     try:
         assert other.stdout is not None and other.stdout.readline() == "1\n"  # it holds the lock
-        with pytest.raises(
-            pl.ParameterError, match=r"out_dir: .* is in use by another launch of this chapter"
-        ):
-            Chapter("ch", cell(tmp_path), GROUPS)
+        for experiments in ("all", "toy"):
+            with pytest.raises(
+                pl.ParameterError,
+                match=r"out_dir: .* is in use by another launch of this chapter's toy group",
+            ):
+                Chapter("ch", paper | {"experiments": experiments}, GROUPS)
+        Chapter("ch", paper | {"experiments": "theory"}, GROUPS)
+        Chapter("ch", cell(tmp_path), GROUPS)  # CPU scale: no checkpoints
     finally:
         other.kill()
         other.wait()
-    first = Chapter("ch", cell(tmp_path), GROUPS)
-    again = Chapter("ch", cell(tmp_path), GROUPS)
-    assert first._launch_lock is again._launch_lock and again._launch_lock.is_locked
+    first = Chapter("ch", paper, GROUPS)
+    again = Chapter("ch", paper, GROUPS)
+    assert [lock.lock_file for lock in first._launch_locks] == [
+        str(folder / f"launch-{g}.lock") for g in GROUPS
+    ]
+    assert all(a is b and b.is_locked for a, b in zip(first._launch_locks, again._launch_locks, strict=True))
 
 
 @pytest.mark.parametrize("setting", RUN_SETTINGS)

@@ -148,9 +148,10 @@ SUGGESTED = 5
 
 def suggestions(typed: str, names: Sequence[str]) -> list[str]:
     """The parameters to suggest for the unknown name ``typed``, likeliest first, at most
-    :data:`SUGGESTED`: those whose name contains it (``lam``: ``text_lam``, ``image_lam``), or has a word
-    (between underscores) spelled nearly as it (``stpes``: ``steps_8gaussians``); failing those, the
-    names spelled nearly as it as a whole. Ranked by how alike the whole names are, then by order."""
+    :data:`SUGGESTED`: those whose name contains it as whole words (``lam``: ``text_lam``, ``image_lam``;
+    not ``pl`` in ``eval_samples``), or has a word (between underscores) spelled nearly as it
+    (``stpes``: ``steps_8gaussians``); failing those, the names spelled nearly as it as a whole. Ranked
+    by how alike the whole names are (short names first among equally near words), then by order."""
 
     def alike(a: str, b: str) -> float:
         return difflib.SequenceMatcher(None, a, b).ratio()
@@ -158,7 +159,7 @@ def suggestions(typed: str, names: Sequence[str]) -> list[str]:
     related = [
         name
         for name in names
-        if typed in name or any(alike(typed, word) >= WORD_CUTOFF for word in name.split("_"))
+        if f"_{typed}_" in f"_{name}_" or any(alike(typed, word) >= WORD_CUTOFF for word in name.split("_"))
     ]
     if not related:
         return difflib.get_close_matches(typed, names, n=SUGGESTED)

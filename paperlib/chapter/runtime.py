@@ -86,7 +86,10 @@ class Chapter:
         self.off_paper = paper_deviations(declaration, self.parameters, RUN_SETTINGS)
         self.recording = will_record(self.parameters["record"], self.off_paper)
         folder = check_writable_folder("out_dir", out_root(self.parameters["out_dir"]) / name)
-        self._launch_lock = self._hold_launch_lock(folder)
+        keeps_folders = self.parameters["checkpoint_every"] or self.parameters["checkpoint_minutes"]
+        self._launch_locks = (
+            [self._hold_launch_lock(folder, group) for group in self.chosen] if keeps_folders else []
+        )
         if self.recording:
             record = self.parameters["record"]
             check_writable_folder(
@@ -95,25 +98,26 @@ class Chapter:
         self.started = time.perf_counter()
         self._futures: dict[Hashable, Future] = {}
 
-    LAUNCH_LOCK = "launch.lock"
-    """The file in ``<out_dir>/<chapter>`` that a launch holds locked while its kernel lives."""
-
     @staticmethod
-    def _hold_launch_lock(folder: Path) -> FileLock:
-        """A lock on ``folder``, held while the chapter lives (its kernel's life), so that a second
-        launch of the chapter on the same ``out_dir`` is refused here, before any run starts, at any
-        worker count (each run's own ``run.lock`` refused it only when a worker reached a run the first
-        launch held). The lock is one per process and path (``is_singleton``): the chapter created again
-        in the same kernel (its cell executed twice) takes it again; the operating system releases it
-        when the kernel ends, however it ends."""
-        lock = FileLock(folder / Chapter.LAUNCH_LOCK, timeout=0, is_singleton=True, thread_local=False)
+    def _hold_launch_lock(folder: Path, group: str) -> FileLock:
+        """A lock on the run folders of ``group`` in ``folder`` (``<out_dir>/<chapter>``), held while
+        the chapter lives (its kernel's life): a second launch of the same group on the same
+        ``out_dir`` is refused here, before any run starts, at any worker count; each run's own
+        ``run.lock`` refused it only when a worker reached a run the first launch held. Taken only by
+        a launch whose runs keep folders (checkpoints on): without them two launches share nothing.
+        Launches of different groups do not exclude each other (one group per GPU, say). The lock is
+        one per process and path (``is_singleton``): the chapter created again in the same kernel
+        (its cell executed twice) takes it again; the operating system releases it when the kernel
+        ends, however it ends (with filelock 3.x a DataLoader worker forked by the kernel holds it
+        until it ends too)."""
+        lock = FileLock(folder / f"launch-{group}.lock", timeout=0, is_singleton=True, thread_local=False)
         try:
             lock.acquire()
             return lock
         except Timeout:
             raise ParameterError(
-                f"out_dir: {folder} is in use by another launch of this chapter (it holds "
-                f"{lock.lock_file}): wait for that launch to end, or give this one another out_dir"
+                f"out_dir: {folder} is in use by another launch of this chapter's {group} group (it "
+                f"holds {lock.lock_file}): wait for that launch to end, or give this one another out_dir"
             ) from None
 
     @property
