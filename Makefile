@@ -23,8 +23,9 @@ book: $(STAMP)
 
 # Unit tests (pairing check included; every chapter executed end to end at the smoke scale of
 # tests/test_smoke.py, the claims being checked by `make book`'s one CPU-scale execution), then ruff.
+# The 20 slowest tests are listed at the end: where the suite's time goes, in every CI log.
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" tests
+	$(BIN)/python -m pytest -m "not browser" --durations=20 tests
 	$(BIN)/ruff check paperlib tests nbs
 
 # A chapter executed with each of SEEDS at its defaults (asserts off), every line it printed
