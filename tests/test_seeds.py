@@ -49,7 +49,9 @@ def _executed(
         code({"output_type": "display_data", "data": {"text/markdown": ["| a |\n|---|"], "text/plain": "x"}}),
         code({"output_type": "execute_result", "data": {"text/plain": ["0.25"]}, "execution_count": 3}),
         {"cell_type": "markdown", "source": ["## 5. Second"], "metadata": {}},
-        code(out("stdout", "last\n")),
+        code(
+            out("stdout", "la"), out("stderr", "w\n"), out("stdout", "st\n")
+        ),  # one line, as a loaded kernel sent it
         *(
             code({"output_type": "error", "ename": "AssertionError", "evalue": e, "traceback": []})
             for e in errors

@@ -97,12 +97,18 @@ def section_printouts(notebook: str | os.PathLike) -> dict[str, list[str]]:
         if cell["cell_type"] == "markdown":
             headings = [line[3:].strip() for line in source.splitlines() if line.startswith("## ")]
             section = headings[-1] if headings else section
-        elif cell["cell_type"] == "code":
+        elif cell["cell_type"] == "code" and section != SECTION:
+            lines = printed.setdefault(section, [])
+            stdout = ""  # a kernel may send one printed line in several stream outputs (under load)
             for output in cell.get("outputs", []):
-                text = _text(output)
-                if text is not None and section != SECTION:
-                    printed.setdefault(section, []).extend(text.splitlines())
-    return printed
+                if output.get("output_type") == "stream":
+                    stdout += _text(output) or ""  # stderr (warnings) between them is not shown
+                    continue
+                lines.extend(stdout.splitlines())
+                stdout, text = "", _text(output)
+                lines.extend(text.splitlines() if text is not None else [])
+            lines.extend(stdout.splitlines())
+    return {section: lines for section, lines in printed.items() if lines}
 
 
 def _text(output: dict) -> str | None:
