@@ -140,10 +140,11 @@ def declared(namespace: Mapping[str, Any], plain: Sequence[str] = ("scale", "exp
     return Declaration(names, parameters, others)
 
 
-# How alike a typed name and a word of a parameter's name must be (difflib's ratio) for the parameter
-# to be suggested: "stpes" and "steps" are 0.8 alike, "stpes" and "seeds" 0.6
 WORD_CUTOFF = 0.75
+"""How alike a typed name and a word of a parameter's name must be (difflib's ratio) for
+:func:`suggestions` to suggest the parameter: "stpes" and "steps" are 0.8 alike, "stpes" and "seeds" 0.6."""
 SUGGESTED = 5
+"""The most parameters :func:`suggestions` names."""
 
 
 def suggestions(typed: str, names: Sequence[str]) -> list[str]:
