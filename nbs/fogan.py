@@ -61,8 +61,8 @@ data_root: str = pl.scaled("", "", None, "ours")  # image and text data ("": $PA
 data_workers: int = pl.scaled(0, 4, pl.at_least(0), "ours")  # DataLoader processes feeding each image run
 lr_scale: float = pl.scaled(10.0, 1.0, pl.above(0.0), "the paper's rates")  # factor on the image and text runs' learning rates
 checkpoint_every: int = pl.scaled(0, 10_000, pl.at_least(0), "gan_language_JSD.py (a checkpoint every 10,000 iterations)")  # generator iterations between checkpoints (0: none)
-checkpoint_minutes: float = pl.scaled(0.0, 10.0, pl.at_least(0.0), "ours")  # wall-clock minutes between checkpoints (0: none)
-resume: bool = pl.scaled(False, True, None, "ours")  # continue unfinished runs from their checkpoints, read finished ones back
+checkpoint_minutes: float = pl.scaled(10.0, 10.0, pl.at_least(0.0), "ours")  # wall-clock minutes between checkpoints (0: none); at CPU scale a run's folder is made at its first checkpoint, which the default runs never reach
+resume: bool = pl.scaled(True, True, None, "ours")  # continue unfinished runs from their checkpoints, read finished ones back (False: refuse a run folder that holds a checkpoint)
 check: bool = pl.scaled(True, False, None, "ours")  # assert the claims as measured at CPU scale (False: report the numbers only)
 record: str = pl.scaled("no", "auto", ("no", "auto", "yes"), "ours")  # results to results/fogan/: auto (at the paper's settings only), yes, no
 # language: section 8 (section 7.2 of the paper, Figure 2), the chapter's main experiment

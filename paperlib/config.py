@@ -120,24 +120,6 @@ def out_root(out_dir: str | os.PathLike) -> Path:
     return base if base.is_absolute() else project_root() / base
 
 
-def run_dir(out_dir: str | os.PathLike, chapter: str, experiment: str) -> Path:
-    """The folder ``<out_dir>/<chapter>/<experiment>`` of one run (:func:`out_root`). It is created by
-    the run when it starts (:meth:`paperlib.training.trainer.Trainer.train`), not here: a chapter names the
-    folders of every run it could start, and only those it runs should appear."""
-    return out_root(out_dir) / chapter / experiment
-
-
-def checkpoint_options(
-    out_dir: str | os.PathLike, chapter: str, run: str, every: int, minutes: float, resume: bool
-) -> dict[str, Any]:
-    """The checkpoint keywords of one run of a chapter (for :class:`paperlib.training.trainer.Trainer`): its
-    folder :func:`run_dir` only when checkpoints are on (``every`` iterations or ``minutes`` of
-    wall clock, as at the paper's scale; at CPU scale both are 0 and a run keeps no folder), the
-    two intervals, and whether it resumes from its checkpoint."""
-    folder = run_dir(out_dir, chapter, run) if every or minutes else None
-    return dict(run_dir=folder, checkpoint_every=every, checkpoint_minutes=minutes, resume=resume)
-
-
 def check_writable_folder(name: str, folder: str | os.PathLike) -> Path:
     """``folder`` (created if missing), once a file could be written there; else a
     :class:`ParameterError` naming the setting ``name`` that chose it, before any work is done."""

@@ -114,9 +114,9 @@ def restore_generator(run_dir: str | os.PathLike) -> RestoredGenerator:
     path = folder / Trainer.CHECKPOINT
     if not path.exists() and not path.with_name(path.name + PREVIOUS_SUFFIX).exists():
         raise ParameterError(
-            f"{folder} holds no checkpoint ({Trainer.CHECKPOINT}): a run writes one only with "
-            "checkpoints on, which a chapter's parameters checkpoint_every and checkpoint_minutes turn "
-            "on (both are on at -p scale paper)"
+            f"{folder} holds no checkpoint ({Trainer.CHECKPOINT}): a chapter's run writes one at the "
+            "paper's scale, or at CPU scale with a setting changed once it reaches its first checkpoint "
+            "(the parameters checkpoint_every and checkpoint_minutes)"
         )
     state = read_checkpoint(path)
     setup = dict(state["config"].get("setup", {}))

@@ -17,10 +17,9 @@ from paperlib.config import (
     check_choice,
     check_float,
     check_int,
-    checkpoint_options,
+    out_root,
     project_root,
     resolve_device,
-    run_dir,
     seed_everything,
     slug,
 )
@@ -202,14 +201,13 @@ def test_project_root_is_the_checkout() -> None:
     assert (root / "paperlib" / "config.py").resolve() == Path(config.__file__).resolve()
 
 
-def test_run_dir_absolute_names_the_folder_without_creating_it(tmp_path: Path) -> None:
-    """An absolute out_dir gives <out_dir>/<chapter>/<experiment>; the run creates it, not the name."""
-    path = run_dir(tmp_path / "runs", "ch02", "exp1")
-    assert path == tmp_path / "runs" / "ch02" / "exp1"
+def test_out_root_absolute_names_the_folder_without_creating_it(tmp_path: Path) -> None:
+    """An absolute out_dir is the folder of the run folders; naming it does not create it."""
+    assert out_root(tmp_path / "runs") == tmp_path / "runs"
     assert not (tmp_path / "runs").exists()
 
 
-def test_run_dir_relative_resolves_against_project_root(
+def test_out_root_relative_resolves_against_project_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A relative out_dir is taken relative to project_root(), not to the working directory."""
@@ -218,8 +216,8 @@ def test_run_dir_relative_resolves_against_project_root(
     elsewhere.mkdir()
     monkeypatch.setattr(config, "project_root", lambda: root)
     monkeypatch.chdir(elsewhere)
-    assert run_dir("runs", "ch03", "exp") == root / "runs" / "ch03" / "exp"
-    assert run_dir("/abs/runs", "ch03", "exp") == Path("/abs/runs/ch03/exp")
+    assert out_root("runs") == root / "runs"
+    assert out_root("/abs/runs") == Path("/abs/runs")
 
 
 @pytest.mark.parametrize(
@@ -234,14 +232,3 @@ def test_run_dir_relative_resolves_against_project_root(
 )
 def test_slug(name: str, expected: str) -> None:
     assert slug(name) == expected
-
-
-def test_checkpoint_options_name_a_folder_only_when_checkpoints_are_on(tmp_path: Path) -> None:
-    """At CPU scale (no interval) a run keeps no folder; either interval gives <out_dir>/<chapter>/<run>."""
-    assert checkpoint_options(tmp_path, "ch", "r", 0, 0.0, False) == dict(
-        run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False
-    )
-    for every, minutes in ((5000, 0.0), (0, 10.0)):
-        options = checkpoint_options(tmp_path, "ch", "r", every, minutes, True)
-        assert options["run_dir"] == tmp_path / "ch" / "r" and options["resume"] is True
-    assert not (tmp_path / "ch").exists()  # named, not created

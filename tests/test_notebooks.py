@@ -669,6 +669,54 @@ def test_the_fogan_launch_command_with_few_steps_runs_at_cpu_scale(tmp_path: Pat
     )
     assert "FOGAN jsd4 per run: 1.000 " in printed  # iteration 0, then the run's end
     assert "skipped: experiment group theory not selected" in printed
+    # with a setting changed, checkpoints every 10 minutes in a folder that the first makes: none here
+    assert [p.name for p in (tmp_path / "runs" / "fogan").iterdir()] == ["cpu-steps-4"]
+    assert [p.name for p in (tmp_path / "runs" / "fogan" / "cpu-steps-4").iterdir()] == [
+        "launch-language.lock"
+    ]
+
+
+def test_a_second_launch_of_the_same_command_is_refused_at_once(tmp_path: Path) -> None:
+    """A long CPU-scale toy launch with two workers holds its group's launch lock from its validation
+    cell on; the same command launched beside it is refused there, naming out_dir and the group,
+    before any run starts (before the lock, a second paper-scale launch with two workers trained the
+    runs the first had not reached, and both failed minutes later on a run lock)."""
+    command = [sys.executable, "-m", "papermill", str(ROOT / "nbs" / "fogan.ipynb")]
+    options = {
+        "experiments": "toy",
+        "workers": 2,
+        "toy_steps": 100_000,
+        "width": 4,
+        "out_dir": tmp_path / "runs",
+    }
+    words = [w for name, value in options.items() for w in ("-p", name, str(value))]
+    with (tmp_path / "first.log").open("w") as log:
+        first = subprocess.Popen(
+            [*command, str(tmp_path / "first.ipynb"), *words], cwd=ROOT, stdout=log, stderr=log
+        )
+    try:
+        lock = (
+            tmp_path / "runs" / "fogan" / "cpu-toy-steps-100000-width-4" / "launch-toy.lock"
+        )  # made as taken
+        deadline = time.monotonic() + 120
+        while not lock.exists():
+            assert first.poll() is None and time.monotonic() < deadline, (tmp_path / "first.log").read_text()[
+                -3000:
+            ]
+            time.sleep(0.05)
+        second = subprocess.run(
+            [*command, str(tmp_path / "second.ipynb"), *words],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert first.poll() is None  # still training: the refusal is the lock's, not a finished run's
+    finally:
+        _kill(first)
+    assert second.returncode != 0
+    assert "is in use by another launch of this chapter's toy group" in second.stderr + second.stdout
+    assert [p.name for p in lock.parent.iterdir()] == ["launch-toy.lock"]  # no run reached a checkpoint
 
 
 def _reproduction_table(notebook: Path, marker: str) -> str:
@@ -691,6 +739,7 @@ class KillResume:
     evaluations: list[int]  # the iterations a toy run evaluates at
     skipped: tuple[str, ...]  # the groups that say they were skipped
     not_recorded: str  # the start of the line that says why nothing was recorded
+    settings_folder: str = ""  # at CPU scale, the folder of the run folders in <out_dir>/<chapter>
 
 
 # the run-folder names of the SGP chapter's methods (Table 1; "µ" written "mu")
@@ -763,6 +812,26 @@ KILL_RESUME = {
         ("theory", "images", "language"),
         "results not recorded (record='auto'): toy_seeds, toy_steps, width, toy_eval_samples",
     ),
+    # the CPU scale's own checkpoints: every 10 minutes by default, in a folder the first one makes
+    # (none of the default runs lasts that long); here every 60 ms, one run at a time (workers 1)
+    "fogan-cpu-scale": KillResume(
+        "fogan",
+        dict(
+            experiments="toy",
+            workers=1,
+            record="auto",
+            toy_seeds=1,
+            toy_steps=60,
+            width=4,
+            toy_eval_samples=20,
+            checkpoint_minutes=0.001,
+        ),
+        {f"toy-{ds}-{m}-seed0": 60 for ds in ("8gaussians", "25gaussians") for m in ("fogan", "wgan-gp")},
+        [0, 15, 30, 45, 60],  # eval_every 60 // 4
+        ("theory", "images", "language"),
+        "results not recorded (record='auto'): ",
+        "cpu-toy-seeds-1-toy-steps-60-width-4-toy-eval-samples-20",  # the settings changed, in their order
+    ),
 }
 
 
@@ -798,17 +867,18 @@ def _metrics_without_wall(run: Path) -> list[dict[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("chapter", KILL_RESUME)
-def test_a_killed_paper_scale_launch_resumes_when_requeued(
-    chapter: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("case", KILL_RESUME)
+def test_a_killed_launch_resumes_when_requeued(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The kernel is killed (SIGKILL) once a run has finished and the next has written its first
     checkpoint; the same command, launched again, reads the finished run back without retraining it
     (its checkpoint's bytes stay as they were), resumes the unfinished one and trains the rest, and
-    ends with every evaluation of every run equal to an uninterrupted launch's (run beside the two)."""
-    spec = KILL_RESUME[chapter]
+    ends with every evaluation of every run equal to an uninterrupted launch's (run beside the two).
+    Each chapter at the paper's scale, and one at the CPU scale with its time-based checkpoints."""
+    spec = KILL_RESUME[case]
     monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path / "results"))
-    runs = tmp_path / "runs" / chapter
+    runs = tmp_path / "runs" / spec.chapter / spec.settings_folder
     launches = [
         _launch(tmp_path, spec, "straight.ipynb", runs="straight"),
         _launch(tmp_path, spec, "first.ipynb"),
@@ -844,10 +914,10 @@ def _kill_and_requeue(spec: KillResume, runs: Path, tmp_path: Path, launches: li
             assert first.poll() is None and time.monotonic() < deadline, f"fewer than {count} checkpoints"
             time.sleep(0.01)
 
-    # workers is 1 at the paper's scale: the runs execute one after the other in the kernel, so a
-    # second folder with a checkpoint means that the first run has finished. The kernel is listed
-    # while the first run trains, so that the kill follows the second run's first checkpoint within
-    # a poll, while most of its iterations are still to come (8 of a toy run's 12)
+    # workers is 1 (the paper's scale's, and the CPU case's): the runs execute one after the other in
+    # the kernel, so a second folder with a checkpoint means that the first run has finished. The
+    # kernel is listed while the first run trains, so that the kill follows the second run's first
+    # checkpoint within a poll, while most of its iterations are still to come
     wait_for_checkpoints(1)
     processes = [*psutil.Process(first.pid).children(recursive=True), psutil.Process(first.pid)]
     wait_for_checkpoints(2)
@@ -874,7 +944,9 @@ def _kill_and_requeue(spec: KillResume, runs: Path, tmp_path: Path, launches: li
         history = _metrics_without_wall(runs / name)
         if name.startswith("toy-"):
             assert [int(float(row["step"])) for row in history] == spec.evaluations, name
-        assert history == _metrics_without_wall(tmp_path / "straight" / chapter / name), name
+        assert history == _metrics_without_wall(
+            tmp_path / "straight" / chapter / spec.settings_folder / name
+        ), name
     # only the toy group ran: the other sections say they were skipped; a shortened paper-scale
     # launch is not at the paper's settings, so with record="auto" nothing was recorded, and it says so
     outputs = [

@@ -125,16 +125,16 @@ def test_the_scale_table_shows_both_values_and_the_source() -> None:
 def test_deviations_from_the_papers_settings() -> None:
     namespace = _cell()
     declaration = declared(namespace)
-    assert pl.paper_deviations(declaration, resolved(declaration, namespace, "paper")) == {}
+    assert pl.deviations(declaration, resolved(declaration, namespace, "paper")) == {}
     injected = namespace | {"steps": 1000, "device": "cpu"}
     values = resolved(declaration, injected, "paper")
-    assert pl.paper_deviations(declaration, values, ignore=("device",)) == {"steps": (1000, 100_000)}
-    assert pl.paper_deviations(declaration, values) == {"steps": (1000, 100_000), "device": ("cpu", "auto")}
-    assert set(pl.paper_deviations(declaration, resolved(declaration, namespace, "cpu"), ("device",))) == {
+    assert pl.deviations(declaration, values, ignore=("device",)) == {"steps": (1000, 100_000)}
+    assert pl.deviations(declaration, values) == {"steps": (1000, 100_000), "device": ("cpu", "auto")}
+    assert set(pl.deviations(declaration, resolved(declaration, namespace, "cpu"), ignore=("device",))) == {
         "steps", "lam", "dataset", "check"
     }  # fmt: skip
     with pytest.raises(ParameterError, match="ignore names no scaled parameter: stpes"):
-        pl.paper_deviations(declaration, values, ignore=("stpes",))
+        pl.deviations(declaration, values, ignore=("stpes",))
 
 
 def test_experiment_groups(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import paperlib as pl
-from paperlib.chapter.runtime import RUN_SETTINGS, Chapter
+from paperlib.chapter.runtime import RUN_SETTINGS, Chapter, settings_folder
 
 # not re-run on PyTorch's portable kernels by .ci/run: floats compared only by exact equality of the
 # same operations in the same order, never with a tolerance or a threshold (pyproject.toml's marker)
@@ -119,6 +119,50 @@ def test_checkpoint_folders_are_slugged_and_an_unslugged_one_is_named(tmp_path: 
         pl.ParameterError, match="to resume it, run: mv .*billion_word-seed0 .*billion-word-seed0"
     ):
         chapter.checkpoints("language-billion_word-seed0")
+
+
+def test_run_folders_by_scale_and_settings_and_resume_off_refused_before_any_run(tmp_path: Path) -> None:
+    """With a checkpoint interval at both scales (the chapters' 10 minutes): at CPU scale with every
+    setting at its default (a seed aside) the runs keep no folder, and the launch takes no lock; with
+    a setting changed they keep one in ``cpu-<settings>``, made at their first checkpoint
+    (``defer_folder``); at the paper's scale in ``<out_dir>/<chapter>``, made at their start. With
+    resume off, a job whose folder holds a checkpoint is refused by ``start``, before any job runs;
+    controls: a folder without a checkpoint, and resume on."""
+    cpu = cell(tmp_path) | {"checkpoint_minutes": 10.0}
+    for default in (Chapter("ch", cpu, GROUPS), Chapter("ch", cpu | {"seed": 4}, GROUPS)):
+        assert default.run_folders is None and default._launch_locks == []
+        assert default.checkpoints("x") == dict(
+            run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False
+        )
+    changed = Chapter("ch", cpu | {"steps": 7}, GROUPS)
+    folder = tmp_path / "runs" / "ch" / "cpu-steps-7"
+    assert changed.run_folders == folder and (folder / "launch-toy.lock").exists()
+    options = changed.checkpoints("x")
+    assert options == dict(
+        run_dir=folder / "x", checkpoint_every=0, checkpoint_minutes=10.0, defer_folder=True, resume=False
+    )
+    paper = Chapter("ch", cell(tmp_path) | {"scale": "paper"}, GROUPS).checkpoints("x")
+    assert paper["run_dir"] == tmp_path / "runs" / "ch" / "x" and not paper["defer_folder"]
+    (folder / "x").mkdir()
+    changed.start({("empty",): (dict, options)})  # dict(**keywords): a job that hands its keywords back
+    assert changed.result("empty") == options  # a folder without a checkpoint: nothing to refuse
+    (folder / "x" / "checkpoint.pt.prev").write_bytes(b"")
+    with pytest.raises(
+        pl.ParameterError, match=r"resume: 1 run folder\(s\) hold a checkpoint already \(.*x\)"
+    ):
+        changed.start({("held",): (dict, options)})
+    resumed = Chapter("ch", cpu | {"steps": 7, "resume": True}, GROUPS)
+    resumed.start({("held",): (dict, resumed.checkpoints("x"))})
+    assert resumed.result("held")["resume"]
+
+
+def test_settings_folders_name_the_changed_settings_and_hash_long_ones() -> None:
+    assert settings_folder({"steps": (500_000, 200), "image_datasets": ("celeba,lsun", "digits")}) == (
+        "cpu-steps-500000-image-datasets-celeba-lsun"
+    )
+    many = {f"setting_{k}": (k, 0) for k in range(20)}
+    name = settings_folder(many)
+    assert len(name) == 4 + 16 and name.startswith("cpu-") and name != settings_folder(many | {"x": (1, 0)})
 
 
 def test_results_are_recorded_only_when_the_execution_records(

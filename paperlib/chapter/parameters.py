@@ -195,20 +195,21 @@ def resolved(declaration: Declaration, namespace: Mapping[str, Any], scale: str)
     return values
 
 
-def paper_deviations(
-    declaration: Declaration, values: Mapping[str, Any], ignore: Sequence[str] = ()
+def deviations(
+    declaration: Declaration, values: Mapping[str, Any], scale: str = "paper", ignore: Sequence[str] = ()
 ) -> dict[str, tuple[Any, Any]]:
-    """The scaled parameters whose value in ``values`` (:func:`resolved`'s) is not their paper-scale
-    value, as ``name -> (value, paper value)``, but those named in ``ignore`` (settings that change
-    where and how a run is done, not its result: device, folders, checkpoints). Empty: the
-    execution ran at the paper's settings."""
+    """The scaled parameters whose value in ``values`` (:func:`resolved`'s) is not their value at
+    ``scale``, as ``name -> (value, value at scale)``, but those named in ``ignore`` (settings that
+    change where and how a run is done, not its result: device, folders, checkpoints). Empty at
+    ``"paper"``: the execution ran at the paper's settings; at ``"cpu"``: at the CPU scale's defaults."""
+    check_choice("scale", scale, SCALES)
     unknown = sorted(set(ignore) - set(declaration.parameters))
     if unknown:
         raise ParameterError(f"ignore names no scaled parameter: {', '.join(unknown)}")
     return {
-        name: (values[name], spec.paper)
+        name: (values[name], spec.at(scale))
         for name, spec in declaration.parameters.items()
-        if name not in ignore and values[name] != spec.paper
+        if name not in ignore and values[name] != spec.at(scale)
     }
 
 

@@ -105,7 +105,7 @@ def record_result(
 
     The file holds the ``metrics`` (finite numbers), the papermill command with every parameter of
     the execution (:func:`papermill_command`), the parameters themselves, those whose value was not
-    the paper's (``off_paper``, :func:`paperlib.chapter.parameters.paper_deviations`: name -> (value, paper
+    the paper's (``off_paper``, :func:`paperlib.chapter.parameters.deviations`: name -> (value, paper
     value)), the git commit (and whether the working tree had uncommitted changes), the device in
     words, the wall time in seconds and the date. It is written atomically; an existing file for the
     experiment is replaced, as a newer run supersedes it. Returns the path.
@@ -133,7 +133,7 @@ def record_result(
 def will_record(record: str, off_paper: Mapping[str, tuple[Any, Any]]) -> bool:
     """Whether an execution writes its result files, by a chapter's ``record`` parameter: ``"yes"``
     always, ``"no"`` never, ``"auto"`` only when no setting that shapes a result differs from the
-    paper's (``off_paper``, :func:`paperlib.chapter.parameters.paper_deviations`), so that a shortened test
+    paper's (``off_paper``, :func:`paperlib.chapter.parameters.deviations`), so that a shortened test
     run never replaces a full-scale result; when ``"auto"`` declines, it says which settings differ."""
     check_choice("record", record, ("no", "auto", "yes"))
     if record == "auto" and off_paper:

@@ -16,6 +16,7 @@ experiments, asserts and figures.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping, Sequence
 from concurrent.futures import Future
@@ -24,16 +25,14 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from paperlib.chapter.parameters import paper_deviations, resolved, scale_table, selected_groups
+from paperlib.chapter.parameters import deviations, resolved, scale_table, selected_groups
 from paperlib.chapter.report import full_scale, markdown_table, record_result, results_root, will_record
 from paperlib.chapter.seeds import seed_printouts
 from paperlib.config import (
     ParameterError,
     check_writable_folder,
-    checkpoint_options,
     out_root,
     resolve_device,
-    run_dir,
     slug,
 )
 from paperlib.training.parallel import start_calls
@@ -83,12 +82,14 @@ class Chapter:
         self.groups = tuple(groups)
         self.chosen = selected_groups("experiments", self.parameters["experiments"], self.groups)
         self.device = resolve_device(self.parameters["device"])
-        self.off_paper = paper_deviations(declaration, self.parameters, RUN_SETTINGS)
+        self.off_paper = deviations(declaration, self.parameters, "paper", RUN_SETTINGS)
         self.recording = will_record(self.parameters["record"], self.off_paper)
         folder = check_writable_folder("out_dir", out_root(self.parameters["out_dir"]) / name)
-        keeps_folders = self.parameters["checkpoint_every"] or self.parameters["checkpoint_minutes"]
+        self.run_folders = self._run_folders(folder)
         self._launch_locks = (
-            [self._hold_launch_lock(folder, group) for group in self.chosen] if keeps_folders else []
+            [self._hold_launch_lock(self.run_folders, group) for group in self.chosen]
+            if self.run_folders is not None
+            else []
         )
         if self.recording:
             record = self.parameters["record"]
@@ -98,26 +99,44 @@ class Chapter:
         self.started = time.perf_counter()
         self._futures: dict[Hashable, Future] = {}
 
+    def _run_folders(self, folder: Path) -> Path | None:
+        """Where this launch's runs keep their folders (``folder`` is ``<out_dir>/<chapter>``), or
+        ``None`` where they keep none: without a checkpoint interval, and at CPU scale with every
+        setting at its default (runs of seconds to minutes, which the book and the seed record
+        execute). At the paper's scale, ``folder``. At CPU scale with settings changed (``-p steps
+        500000``), ``folder/cpu-<each changed setting and its value>`` (:func:`settings_folder`): a
+        relaunch of the same command finds its runs there, and launches of other settings, at either
+        scale, never meet them. The run seeds (``seed``) are left out: every run's name has its own."""
+        p = self.parameters
+        if not (p["checkpoint_every"] or p["checkpoint_minutes"]):
+            return None
+        if p["scale"] == "paper":
+            return folder
+        changed = deviations(self.declaration, p, "cpu", (*RUN_SETTINGS, "seed"))
+        return folder / settings_folder(changed) if changed else None
+
     @staticmethod
     def _hold_launch_lock(folder: Path, group: str) -> FileLock:
-        """A lock on the run folders of ``group`` in ``folder`` (``<out_dir>/<chapter>``), held while
+        """A lock on the run folders of ``group`` in ``folder`` (:meth:`_run_folders`), held while
         the chapter lives (its kernel's life): a second launch of the same group on the same
         ``out_dir`` is refused here, before any run starts, at any worker count; each run's own
         ``run.lock`` refused it only when a worker reached a run the first launch held. Taken only by
-        a launch whose runs keep folders (checkpoints on): without them two launches share nothing.
+        a launch whose runs keep folders: without them two launches share nothing.
         Launches of different groups do not exclude each other (one group per GPU, say). The lock is
         one per process and path (``is_singleton``): the chapter created again in the same kernel
         (its cell executed twice) takes it again; the operating system releases it when the kernel
         ends, however it ends (with filelock 3.x a DataLoader worker forked by the kernel holds it
         until it ends too)."""
+        folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(folder / f"launch-{group}.lock", timeout=0, is_singleton=True, thread_local=False)
         try:
             lock.acquire()
             return lock
         except Timeout:
             raise ParameterError(
-                f"out_dir: {folder} is in use by another launch of this chapter's {group} group (it "
-                f"holds {lock.lock_file}): wait for that launch to end, or give this one another out_dir"
+                f"out_dir: {folder} is in use by another launch of this chapter's {group} group with "
+                f"these settings (it holds {lock.lock_file}): wait for that launch to end, or give this "
+                "one another out_dir"
             ) from None
 
     @property
@@ -173,23 +192,45 @@ class Chapter:
         return [self.parameters["seed"] + k for k in range(count)]
 
     def checkpoints(self, run: str) -> dict[str, Any]:
-        """The checkpoint keywords of the run named ``run`` (:func:`paperlib.config.checkpoint_options`:
-        a folder ``<out_dir>/<chapter>/<slug of run>`` only when checkpoints are on)."""
+        """The checkpoint keywords of the run named ``run`` for
+        :class:`paperlib.training.trainer.Trainer`: its folder ``<run folders>/<slug of run>`` where this
+        launch's runs keep folders (:meth:`_run_folders`), the two intervals, whether the folder waits
+        for the first checkpoint (``defer_folder``: at CPU scale, where a short run of changed
+        settings leaves none), and whether it resumes; no folder and no checkpoints otherwise."""
         p = self.parameters
-        options = checkpoint_options(
-            p["out_dir"], self.name, slug(run), p["checkpoint_every"], p["checkpoint_minutes"], p["resume"]
-        )
-        folder, named_before = options["run_dir"], run_dir(p["out_dir"], self.name, run)
-        if folder is not None and folder != named_before and _another_folder(named_before, folder):
+        if self.run_folders is None:
+            return dict(run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False)
+        folder, named_before = self.run_folders / slug(run), self.run_folders / run
+        if folder != named_before and _another_folder(named_before, folder):
             raise ParameterError(
                 f"run {run!r}: its folder is now {folder}, but {named_before} exists from an earlier "
                 f"version (WGAN-GP's folders were not slugged); to resume it, run: mv {named_before} {folder}"
             )
-        return options
+        return dict(
+            run_dir=folder,
+            checkpoint_every=p["checkpoint_every"],
+            checkpoint_minutes=p["checkpoint_minutes"],
+            defer_folder=p["scale"] == "cpu",
+            resume=p["resume"],
+        )
 
     def start(self, jobs: Mapping[Hashable, tuple[Callable[..., Any], dict[str, Any]]]) -> None:
         """Start every job ``key -> (function, keywords)`` in ``workers`` background processes of one
-        thread each (:func:`paperlib.training.parallel.start_calls`), in the order given."""
+        thread each (:func:`paperlib.training.parallel.start_calls`), in the order given. With
+        ``resume`` off, a job whose run folder holds a checkpoint already is refused first, before
+        any run starts, rather than by a worker once that run's turn comes."""
+        if not self.parameters["resume"]:
+            held = [
+                str(keywords["run_dir"])
+                for _, keywords in jobs.values()
+                if keywords.get("run_dir") is not None and _holds_checkpoint(keywords["run_dir"])
+            ]
+            if held:
+                raise ParameterError(
+                    f"resume: {len(held)} run folder(s) hold a checkpoint already ({', '.join(held)}); pass "
+                    "-p resume True to continue them (or read them back, if finished), or give this launch "
+                    "another out_dir (nothing was run)"
+                )
         futures = start_calls(list(jobs.values()), self.parameters["workers"])
         self._futures.update(zip(jobs, futures, strict=True))
 
@@ -271,3 +312,28 @@ class Chapter:
 def _another_folder(path: Path, folder: Path) -> bool:
     """Whether ``path`` exists and is not ``folder`` itself (which it is on a case-insensitive disk)."""
     return path.exists() and not (folder.exists() and path.samefile(folder))
+
+
+def _holds_checkpoint(folder: Path) -> bool:
+    """Whether the run folder ``folder`` holds a checkpoint, or the previous one only (``.prev``)."""
+    from paperlib.training.trainer import PREVIOUS_SUFFIX, Trainer  # torch: only where resume is off
+
+    return (folder / Trainer.CHECKPOINT).exists() or (
+        folder / f"{Trainer.CHECKPOINT}{PREVIOUS_SUFFIX}"
+    ).exists()
+
+
+SETTINGS_FOLDER_LENGTH = 100
+"""The longest :func:`settings_folder` name written out; a longer one is a hash of it."""
+
+
+def settings_folder(changed: Mapping[str, tuple[Any, Any]]) -> str:
+    """The folder name of a CPU-scale launch's runs whose settings ``changed`` (``name -> (value,
+    default)``, :func:`~paperlib.chapter.parameters.deviations`) from the defaults: ``cpu-`` and
+    each name and value, as :func:`~paperlib.config.slug` writes them (``-p steps 500000``:
+    ``cpu-steps-500000``); over :data:`SETTINGS_FOLDER_LENGTH` characters, ``cpu-`` and 16 hex
+    digits of the SHA-256 of that name."""
+    name = "cpu-" + "-".join(slug(f"{setting} {value}") for setting, (value, _) in changed.items())
+    if len(name) <= SETTINGS_FOLDER_LENGTH:
+        return name
+    return "cpu-" + hashlib.sha256(name.encode()).hexdigest()[:16]
