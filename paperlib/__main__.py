@@ -32,7 +32,10 @@ def parser() -> argparse.ArgumentParser:
         ),
     )
     sample.add_argument(
-        "run_dir", metavar="RUN_DIR", type=Path, help="the run's folder, runs/<chapter>/<run>/"
+        "run_dir",
+        metavar="RUN_DIR",
+        type=Path,
+        help="the run's folder, runs/<chapter>/<run>/ (CPU scale: runs/<chapter>/cpu-<settings>/<run>/)",
     )
     counts = DEFAULT_COUNTS
     default = f"{counts['toy']} points of a toy run, {counts['image']} images, {counts['text']} lines"

@@ -110,13 +110,16 @@ def restore_generator(run_dir: str | os.PathLike) -> RestoredGenerator:
     """
     folder = Path(run_dir)
     if not folder.is_dir():
-        raise ParameterError(f"{folder} is not a folder: give the folder of a run, runs/<chapter>/<run>/")
+        raise ParameterError(
+            f"{folder} is not a folder: give the folder of a run, runs/<chapter>/<run>/ "
+            "(CPU scale: runs/<chapter>/cpu-<settings>/<run>/)"
+        )
     path = folder / Trainer.CHECKPOINT
     if not path.exists() and not path.with_name(path.name + PREVIOUS_SUFFIX).exists():
         raise ParameterError(
             f"{folder} holds no checkpoint ({Trainer.CHECKPOINT}): a chapter's run writes one at the "
-            "paper's scale, or at CPU scale with a setting changed once it reaches its first checkpoint "
-            "(the parameters checkpoint_every and checkpoint_minutes)"
+            "paper's scale, and at CPU scale in a launch that changes a setting or gives a checkpoint "
+            "interval (the parameters checkpoint_every and checkpoint_minutes)"
         )
     state = read_checkpoint(path)
     setup = dict(state["config"].get("setup", {}))

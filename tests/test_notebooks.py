@@ -669,11 +669,12 @@ def test_the_fogan_launch_command_with_few_steps_runs_at_cpu_scale(tmp_path: Pat
     )
     assert "FOGAN jsd4 per run: 1.000 " in printed  # iteration 0, then the run's end
     assert "skipped: experiment group theory not selected" in printed
-    # with a setting changed, checkpoints every 10 minutes in a folder that the first makes: none here
+    # a setting changed: the runs keep folders of these settings, each with its final checkpoint
     assert [p.name for p in (tmp_path / "runs" / "fogan").iterdir()] == ["cpu-steps-4"]
-    assert [p.name for p in (tmp_path / "runs" / "fogan" / "cpu-steps-4").iterdir()] == [
-        "launch-language.lock"
-    ]
+    runs = tmp_path / "runs" / "fogan" / "cpu-steps-4"
+    names = [f"language-sentences-{m}-seed{s}" for m in ("fogan", "wgan-gp") for s in (0, 1)]
+    assert sorted(p.name for p in runs.iterdir()) == sorted([*names, "launch-language.lock"])
+    assert all(read_checkpoint(runs / name / "checkpoint.pt")["step"] == 4 for name in names)
 
 
 def test_a_second_launch_of_the_same_command_is_refused_at_once(tmp_path: Path) -> None:
@@ -695,9 +696,8 @@ def test_a_second_launch_of_the_same_command_is_refused_at_once(tmp_path: Path) 
             [*command, str(tmp_path / "first.ipynb"), *words], cwd=ROOT, stdout=log, stderr=log
         )
     try:
-        lock = (
-            tmp_path / "runs" / "fogan" / "cpu-toy-steps-100000-width-4" / "launch-toy.lock"
-        )  # made as taken
+        # made as the first launch takes it
+        lock = tmp_path / "runs" / "fogan" / "cpu-toy-steps-100000-width-4" / "launch-toy.lock"
         deadline = time.monotonic() + 120
         while not lock.exists():
             assert first.poll() is None and time.monotonic() < deadline, (tmp_path / "first.log").read_text()[
@@ -716,7 +716,10 @@ def test_a_second_launch_of_the_same_command_is_refused_at_once(tmp_path: Path) 
         _kill(first)
     assert second.returncode != 0
     assert "is in use by another launch of this chapter's toy group" in second.stderr + second.stdout
-    assert [p.name for p in lock.parent.iterdir()] == ["launch-toy.lock"]  # no run reached a checkpoint
+    executed = [
+        c for c in json.loads((tmp_path / "second.ipynb").read_text())["cells"] if c.get("execution_count")
+    ]
+    assert "pl.Chapter(" in "".join(executed[-1]["source"])  # refused in the validation cell, the last it ran
 
 
 def _reproduction_table(notebook: Path, marker: str) -> str:
@@ -740,6 +743,14 @@ class KillResume:
     skipped: tuple[str, ...]  # the groups that say they were skipped
     not_recorded: str  # the start of the line that says why nothing was recorded
     settings_folder: str = ""  # at CPU scale, the folder of the run folders in <out_dir>/<chapter>
+
+
+FOGAN_TOY = dict(experiments="toy", toy_seeds=1, width=4, toy_eval_samples=20)  # both FOGAN cases
+
+
+def _fogan_toy_runs(end: int) -> dict[str, int]:
+    """The FOGAN chapter's toy run folders (seed 0), each ending at ``end`` generator iterations."""
+    return {f"toy-{ds}-{m}-seed0": end for ds in ("8gaussians", "25gaussians") for m in ("fogan", "wgan-gp")}
 
 
 # the run-folder names of the SGP chapter's methods (Table 1; "µ" written "mu")
@@ -797,36 +808,18 @@ KILL_RESUME = {
     ),
     "fogan": KillResume(
         "fogan",
-        dict(
-            scale="paper",
-            experiments="toy",
-            device="cpu",
-            toy_seeds=1,
-            toy_steps=12,
-            width=4,
-            toy_eval_samples=20,
-            checkpoint_every=4,
-        ),
-        {f"toy-{ds}-{m}-seed0": 12 for ds in ("8gaussians", "25gaussians") for m in ("fogan", "wgan-gp")},
+        FOGAN_TOY | dict(scale="paper", device="cpu", toy_steps=12, checkpoint_every=4),
+        _fogan_toy_runs(12),
         [0, 3, 6, 9, 12],  # eval_every 12 // 4
         ("theory", "images", "language"),
         "results not recorded (record='auto'): toy_seeds, toy_steps, width, toy_eval_samples",
     ),
-    # the CPU scale's own checkpoints: every 10 minutes by default, in a folder the first one makes
-    # (none of the default runs lasts that long); here every 60 ms, one run at a time (workers 1)
+    # the CPU scale's checkpoints, every 10 minutes by default in a launch that changes a setting, in
+    # <out_dir>/fogan/cpu-<settings>/; here every 60 ms, one run at a time (workers 1)
     "fogan-cpu-scale": KillResume(
         "fogan",
-        dict(
-            experiments="toy",
-            workers=1,
-            record="auto",
-            toy_seeds=1,
-            toy_steps=60,
-            width=4,
-            toy_eval_samples=20,
-            checkpoint_minutes=0.001,
-        ),
-        {f"toy-{ds}-{m}-seed0": 60 for ds in ("8gaussians", "25gaussians") for m in ("fogan", "wgan-gp")},
+        FOGAN_TOY | dict(workers=1, record="auto", toy_steps=60, checkpoint_minutes=0.001),
+        _fogan_toy_runs(60),
         [0, 15, 30, 45, 60],  # eval_every 60 // 4
         ("theory", "images", "language"),
         "results not recorded (record='auto'): ",

@@ -124,36 +124,43 @@ def test_checkpoint_folders_are_slugged_and_an_unslugged_one_is_named(tmp_path: 
 def test_run_folders_by_scale_and_settings_and_resume_off_refused_before_any_run(tmp_path: Path) -> None:
     """With a checkpoint interval at both scales (the chapters' 10 minutes): at CPU scale with every
     setting at its default (a seed aside) the runs keep no folder, and the launch takes no lock; with
-    a setting changed they keep one in ``cpu-<settings>``, made at their first checkpoint
-    (``defer_folder``); at the paper's scale in ``<out_dir>/<chapter>``, made at their start. With
-    resume off, a job whose folder holds a checkpoint is refused by ``start``, before any job runs;
-    controls: a folder without a checkpoint, and resume on."""
+    a setting changed, or an interval given, they keep one in ``cpu-<settings>``; at the paper's
+    scale in ``<out_dir>/<chapter>``. With resume off, a job whose folder holds a checkpoint is
+    refused by ``start`` before any job runs; controls: a folder without a checkpoint, resume on."""
     cpu = cell(tmp_path) | {"checkpoint_minutes": 10.0}
-    for default in (Chapter("ch", cpu, GROUPS), Chapter("ch", cpu | {"seed": 4}, GROUPS)):
+    declared = cpu | {
+        "PARAMETERS": pl.declared(
+            cpu | {"checkpoint_minutes": pl.scaled(10.0, 10.0, pl.at_least(0.0), "ours")}
+        )
+    }
+    for default in (Chapter("ch", declared, GROUPS), Chapter("ch", declared | {"seed": 4}, GROUPS)):
         assert default.run_folders is None and default._launch_locks == []
         assert default.checkpoints("x") == dict(
             run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False
         )
-    changed = Chapter("ch", cpu | {"steps": 7}, GROUPS)
+    assert Chapter("ch", cpu, GROUPS).run_folders == tmp_path / "runs" / "ch" / "cpu"  # an interval given
+    changed = Chapter("ch", declared | {"steps": 7}, GROUPS)
     folder = tmp_path / "runs" / "ch" / "cpu-steps-7"
     assert changed.run_folders == folder and (folder / "launch-toy.lock").exists()
     options = changed.checkpoints("x")
-    assert options == dict(
-        run_dir=folder / "x", checkpoint_every=0, checkpoint_minutes=10.0, defer_folder=True, resume=False
+    assert options == dict(run_dir=folder / "x", checkpoint_every=0, checkpoint_minutes=10.0, resume=False)
+    assert Chapter("ch", cell(tmp_path) | {"scale": "paper"}, GROUPS).checkpoints("x")["run_dir"] == (
+        tmp_path / "runs" / "ch" / "x"
     )
-    paper = Chapter("ch", cell(tmp_path) | {"scale": "paper"}, GROUPS).checkpoints("x")
-    assert paper["run_dir"] == tmp_path / "runs" / "ch" / "x" and not paper["defer_folder"]
+    ran: list[str] = []
     (folder / "x").mkdir()
-    changed.start({("empty",): (dict, options)})  # dict(**keywords): a job that hands its keywords back
-    assert changed.result("empty") == options  # a folder without a checkpoint: nothing to refuse
+    changed.start({("empty",): (lambda **keywords: ran.append("empty"), options)})
+    assert changed.result("empty") is None and ran == ["empty"]  # a folder without a checkpoint
     (folder / "x" / "checkpoint.pt.prev").write_bytes(b"")
+    jobs = {(name,): (lambda name=name, **keywords: ran.append(name), options) for name in ("a", "b")}
     with pytest.raises(
-        pl.ParameterError, match=r"resume: 1 run folder\(s\) hold a checkpoint already \(.*x\)"
+        pl.ParameterError, match=r"resume: 2 run folder\(s\) hold a checkpoint already \(.*x, "
     ):
-        changed.start({("held",): (dict, options)})
-    resumed = Chapter("ch", cpu | {"steps": 7, "resume": True}, GROUPS)
-    resumed.start({("held",): (dict, resumed.checkpoints("x"))})
-    assert resumed.result("held")["resume"]
+        changed.start(jobs)
+    assert ran == ["empty"]  # refused before any job ran
+    resumed = Chapter("ch", declared | {"steps": 7, "resume": True}, GROUPS)
+    resumed.start({("held",): (lambda **keywords: keywords["resume"], resumed.checkpoints("x"))})
+    assert resumed.result("held") is True
 
 
 def test_settings_folders_name_the_changed_settings_and_hash_long_ones() -> None:
@@ -163,6 +170,7 @@ def test_settings_folders_name_the_changed_settings_and_hash_long_ones() -> None
     many = {f"setting_{k}": (k, 0) for k in range(20)}
     name = settings_folder(many)
     assert len(name) == 4 + 16 and name.startswith("cpu-") and name != settings_folder(many | {"x": (1, 0)})
+    assert settings_folder({}) == "cpu"  # only an interval given
 
 
 def test_results_are_recorded_only_when_the_execution_records(

@@ -160,65 +160,6 @@ def test_checkpoints_on_a_wall_clock_interval_change_nothing(
     _assert_same_log(plain.log, resumed.log)
 
 
-def test_a_deferred_folder_is_made_at_the_first_checkpoint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """defer_folder (the chapters at CPU scale): with a clock that moves one minute per reading and a
-    5-minute interval, a run of 3 iterations leaves no folder; a run of 12 makes it at its first
-    checkpoint, writes there the evaluations made before it (a row per evaluation, from iteration 0)
-    and checkpoints to its end; neither run differs from one without a folder."""
-    seed_everything(0)
-    plain = _build(None, eval_every=2, evaluate=lambda t: {"w": float(t.step)}).train(12)
-    minutes = iter(range(0, 10**6, 60))
-    monkeypatch.setattr(time, "monotonic", lambda: float(next(minutes)))
-    seen: list[bool] = []  # whether the folder existed at each evaluation
-
-    def deferred(folder: Path, steps: int) -> Trainer:
-        seed_everything(0)
-        evaluate = lambda t: (seen.append(folder.exists()), {"w": float(t.step)})[1]  # noqa: E731
-        return _build(
-            folder,
-            checkpoint_every=0,
-            checkpoint_minutes=5.0,
-            defer_folder=True,
-            eval_every=2,
-            evaluate=evaluate,
-        ).train(steps)
-
-    short = deferred(tmp_path / "short", 3)
-    assert not (tmp_path / "short").exists() and seen == [False, False, False]
-    long = deferred(tmp_path / "long", 12)
-    assert seen[3] is False and seen[-1] is True  # made during the run, not at its start
-    assert read_checkpoint(tmp_path / "long" / Trainer.CHECKPOINT)["step"] == 12
-    rows = (tmp_path / "long" / Trainer.METRICS).read_text().splitlines()
-    assert [row.split(",")[0] for row in rows[1:]] == [str(float(k)) for k in range(0, 13, 2)]
-    _assert_same_state(plain.generator, long.generator)
-    _assert_same_log(plain.log, long.log)
-    assert short.log["loss_d"].tolist() == plain.log["loss_d"][:3].tolist()
-
-
-def test_a_deferred_folder_holds_the_evaluations_before_it_and_is_not_taken_over(tmp_path: Path) -> None:
-    """A first checkpoint at the last iteration (after every evaluation) writes metrics.csv with it;
-    a checkpoint that another process put in the folder meanwhile is refused, not overwritten."""
-    options = dict(
-        checkpoint_every=12, defer_folder=True, eval_every=4, evaluate=lambda t: {"w": float(t.step)}
-    )
-    seed_everything(0)
-    _build(tmp_path / "a", **options).train(12)
-    rows = (tmp_path / "a" / Trainer.METRICS).read_text().splitlines()
-    assert [row.split(",")[0] for row in rows[1:]] == ["0.0", "4.0", "8.0", "12.0"]
-
-    def intruder(trainer: Trainer) -> dict[str, float]:
-        if trainer.step == 8:
-            (tmp_path / "b").mkdir()
-            (tmp_path / "b" / Trainer.CHECKPOINT).write_bytes(b"another run's")
-        return {"w": float(trainer.step)}
-
-    with pytest.raises(FileExistsError, match="given a checkpoint by another process"):
-        _build(tmp_path / "b", **(options | {"evaluate": intruder})).train(12)
-    assert (tmp_path / "b" / Trainer.CHECKPOINT).read_bytes() == b"another run's"
-
-
 def test_a_finished_run_is_read_back_and_a_longer_checkpoint_refused(tmp_path: Path) -> None:
     """resume=True on a finished run (what a requeued paper-scale job does) trains nothing and writes
     nothing: the same networks and histories come back and the checkpoint's bytes stay; asking for

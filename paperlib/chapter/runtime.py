@@ -65,6 +65,7 @@ class Chapter:
     ``namespace`` is the notebook's ``globals()`` after its parameters cell, holding its
     ``PARAMETERS`` declaration, ``scale`` and ``experiments``; every parameter's resolved value is
     set there. ``groups`` are the chapter's experiment groups, in the order of its sections.
+    ``run_folders`` is the folder of this launch's run folders, or ``None`` where its runs keep none.
     """
 
     def __init__(self, name: str, namespace: MutableMapping[str, Any], groups: Sequence[str]) -> None:
@@ -102,18 +103,23 @@ class Chapter:
     def _run_folders(self, folder: Path) -> Path | None:
         """Where this launch's runs keep their folders (``folder`` is ``<out_dir>/<chapter>``), or
         ``None`` where they keep none: without a checkpoint interval, and at CPU scale with every
-        setting at its default (runs of seconds to minutes, which the book and the seed record
-        execute). At the paper's scale, ``folder``. At CPU scale with settings changed (``-p steps
-        500000``), ``folder/cpu-<each changed setting and its value>`` (:func:`settings_folder`): a
-        relaunch of the same command finds its runs there, and launches of other settings, at either
-        scale, never meet them. The run seeds (``seed``) are left out: every run's name has its own."""
-        p = self.parameters
-        if not (p["checkpoint_every"] or p["checkpoint_minutes"]):
+        setting and both intervals at their defaults (runs of seconds to minutes, which the book and
+        the seed record execute). At the paper's scale, ``folder``. At CPU scale with settings
+        changed (``-p steps 500000``), or an interval given, ``folder/cpu-<each changed setting and
+        its value>`` (:func:`settings_folder`): a relaunch of the same command finds its runs there,
+        and launches of other settings, at either scale, never meet them. The run seeds (``seed``)
+        and the intervals are left out of the name: every run's name has its seed, and when a run
+        checkpoints never changes it."""
+        p, declared = self.parameters, self.declaration.parameters
+        intervals = ("checkpoint_every", "checkpoint_minutes")
+        if not any(p[name] for name in intervals):
             return None
         if p["scale"] == "paper":
             return folder
         changed = deviations(self.declaration, p, "cpu", (*RUN_SETTINGS, "seed"))
-        return folder / settings_folder(changed) if changed else None
+        if changed or any(p[name] != declared[name].cpu for name in intervals):
+            return folder / settings_folder(changed)
+        return None
 
     @staticmethod
     def _hold_launch_lock(folder: Path, group: str) -> FileLock:
@@ -193,10 +199,9 @@ class Chapter:
 
     def checkpoints(self, run: str) -> dict[str, Any]:
         """The checkpoint keywords of the run named ``run`` for
-        :class:`paperlib.training.trainer.Trainer`: its folder ``<run folders>/<slug of run>`` where this
-        launch's runs keep folders (:meth:`_run_folders`), the two intervals, whether the folder waits
-        for the first checkpoint (``defer_folder``: at CPU scale, where a short run of changed
-        settings leaves none), and whether it resumes; no folder and no checkpoints otherwise."""
+        :class:`paperlib.training.trainer.Trainer`: its folder ``<run folders>/<slug of run>`` where
+        this launch's runs keep folders (``run_folders``), the two intervals and whether it
+        resumes; no folder and no checkpoints otherwise."""
         p = self.parameters
         if self.run_folders is None:
             return dict(run_dir=None, checkpoint_every=0, checkpoint_minutes=0.0, resume=False)
@@ -210,7 +215,6 @@ class Chapter:
             run_dir=folder,
             checkpoint_every=p["checkpoint_every"],
             checkpoint_minutes=p["checkpoint_minutes"],
-            defer_folder=p["scale"] == "cpu",
             resume=p["resume"],
         )
 
@@ -329,11 +333,11 @@ SETTINGS_FOLDER_LENGTH = 100
 
 def settings_folder(changed: Mapping[str, tuple[Any, Any]]) -> str:
     """The folder name of a CPU-scale launch's runs whose settings ``changed`` (``name -> (value,
-    default)``, :func:`~paperlib.chapter.parameters.deviations`) from the defaults: ``cpu-`` and
+    default)``, :func:`~paperlib.chapter.parameters.deviations`) from the defaults: ``cpu`` and
     each name and value, as :func:`~paperlib.config.slug` writes them (``-p steps 500000``:
-    ``cpu-steps-500000``); over :data:`SETTINGS_FOLDER_LENGTH` characters, ``cpu-`` and 16 hex
-    digits of the SHA-256 of that name."""
-    name = "cpu-" + "-".join(slug(f"{setting} {value}") for setting, (value, _) in changed.items())
+    ``cpu-steps-500000``; none changed: ``cpu``); over :data:`SETTINGS_FOLDER_LENGTH` characters,
+    ``cpu-`` and 16 hex digits of the SHA-256 of that name."""
+    name = "-".join(["cpu", *(slug(f"{setting} {value}") for setting, (value, _) in changed.items())])
     if len(name) <= SETTINGS_FOLDER_LENGTH:
         return name
     return "cpu-" + hashlib.sha256(name.encode()).hexdigest()[:16]

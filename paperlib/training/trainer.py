@@ -214,11 +214,7 @@ class Trainer:
     Checkpoints go to ``run_dir`` every ``checkpoint_every`` generator iterations, and whenever
     ``checkpoint_minutes`` of wall clock have passed since the last one (checked after each
     iteration; for long runs, whose iterations vary in cost); when a checkpoint is written never
-    changes the run. With ``defer_folder`` the folder is made only when the first checkpoint falls
-    due (or when it holds one already): a run shorter than its checkpoint interval leaves nothing
-    behind, and one that reaches it writes its evaluations so far with that checkpoint (its sample
-    grids from the next evaluation on). The chapters defer at CPU scale, where the default runs are
-    minutes long and a run lasting hours (``-p steps 500000``) must still survive a kill.
+    changes the run.
 
     ``fake_points`` moves the generated side of both losses: a measure ``(real, fake) -> points``
     (e.g. :class:`paperlib.methods.penalties.NearFake`, the First Order GAN's Q'_theta) whose points the
@@ -269,7 +265,6 @@ class Trainer:
         run_dir: str | os.PathLike | None = None,
         checkpoint_every: int = 0,
         checkpoint_minutes: float = 0.0,
-        defer_folder: bool = False,
         grid_samples: int = 0,
         lr_decay_steps: int = 0,
         generator_batch_multiple: int = 1,
@@ -299,7 +294,6 @@ class Trainer:
             raise ParameterError(
                 "checkpoint_every or checkpoint_minutes > 0 needs a run_dir to write checkpoints to"
             )
-        self.defer_folder = check_bool("defer_folder", defer_folder)
         self.grid_samples = check_int("grid_samples", grid_samples, 0)
         self.lr_decay_steps = check_int("lr_decay_steps", lr_decay_steps, 0)
         self.generator_batch_multiple = check_int("generator_batch_multiple", generator_batch_multiple, 1)
@@ -325,7 +319,6 @@ class Trainer:
         self.grid_noise = torch.randn(
             (self.grid_samples, *self.noise_shape), generator=torch.Generator().manual_seed(0)
         )
-        self._folder_lock: FileLock | None = None  # held while train() writes to run_dir
         self.step = 0
         self.wall = 0.0
         self.log = History()
@@ -421,26 +414,19 @@ class Trainer:
         something to overwrite.
         """
         check_int("steps", steps, 0)
-        if self.run_dir is not None and not (self.defer_folder and not self.run_dir.exists()):
-            self._open_run_folder()
+        lock = self._lock_run_folder()
         try:
             return self._train(steps, resume, progress)
         finally:
-            if self._folder_lock is not None:
-                self._folder_lock.release()
-                self._folder_lock = None
+            if lock is not None:
+                lock.release()
 
-    @property
-    def _writes_folder(self) -> bool:
-        """Whether :meth:`train` writes to ``run_dir`` now (not before a deferred folder is made)."""
-        return self._folder_lock is not None
-
-    def _open_run_folder(self) -> None:
-        """Make the run folder and hold an exclusive lock on it for the rest of :meth:`train`
-        (``run.lock`` there; the operating system releases it when the process ends, however it
-        ends), so that a second process started on the same folder is refused instead of mixing its
-        checkpoints in."""
-        assert self.run_dir is not None
+    def _lock_run_folder(self) -> FileLock | None:
+        """An exclusive lock on the run folder for the life of :meth:`train` (``run.lock`` there; the
+        operating system releases it when the process ends, however it ends), so that a second
+        process started on the same folder is refused instead of mixing its checkpoints in."""
+        if self.run_dir is None:
+            return None
         self.run_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.run_dir / self.LOCK, timeout=0)
         try:
@@ -450,7 +436,7 @@ class Trainer:
                 f"run folder {self.run_dir} is in use by another process (it holds {lock.lock_file}): "
                 "wait for that run to end, or give this one another out_dir / run_dir"
             ) from None
-        self._folder_lock = lock
+        return lock
 
     def _train(self, steps: int, resume: bool, progress: bool) -> Trainer:
         path = self.checkpoint_path
@@ -500,15 +486,6 @@ class Trainer:
             if evaluating:
                 self._evaluate()
             if saving:
-                if not self._writes_folder:  # a deferred folder: the first checkpoint makes it
-                    self._open_run_folder()
-                    if path.exists() or previous.exists():
-                        raise FileExistsError(
-                            f"{path.parent} was given a checkpoint by another process while this run "
-                            "trained; nothing was overwritten: choose another out_dir / run_dir"
-                        )
-                    if len(self.evals):
-                        self.evals.write_csv(self.run_dir / self.METRICS)
                 self.save(path)
                 saved_at, last_save = self.step, time.monotonic()
         bar.close()
@@ -517,7 +494,7 @@ class Trainer:
         if closing:
             self._evaluate()
         checkpointing = self.checkpoint_every or self.checkpoint_minutes
-        if self._writes_folder and checkpointing and (saved_at != self.step or closing):
+        if path is not None and checkpointing and (saved_at != self.step or closing):
             self.save(path)  # once per state: a second save would make .prev a copy of it
         return self
 
@@ -531,7 +508,7 @@ class Trainer:
             and not (self.eval_every and self.step % self.eval_every == 0)
         ):
             self.evals = History({k: v[:-1] for k, v in self.evals.columns.items()})
-            if self._writes_folder:
+            if self.run_dir is not None:
                 self.evals.write_csv(self.run_dir / self.METRICS)
 
     def _check_finite(self, stats: dict[str, torch.Tensor]) -> None:
@@ -578,7 +555,8 @@ class Trainer:
                 _set_rng_state(state)
                 for module, extra in streams:
                     module.set_extra_state(extra)
-        if self._writes_folder:
+        if self.run_dir is not None:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
             if len(self.evals):
                 self.evals.write_csv(self.run_dir / self.METRICS)
             if self.grid_samples:
@@ -671,6 +649,6 @@ class Trainer:
             scheduler.load_state_dict(saved)
         self.step, self.wall = state["step"], state["wall"]
         self.log, self.evals = History(state["log"]), History(state["evals"])
-        if self._writes_folder and len(self.evals):
+        if self.run_dir is not None and len(self.evals):
             # a run killed after an evaluation but before its next checkpoint left later rows behind
             self.evals.write_csv(self.run_dir / self.METRICS)
