@@ -112,12 +112,14 @@ import torch
 from myst_nb import glue
 
 chapter.overview(["steps", "text_seeds", "text_dataset", "text_dim", "toy_steps", "image_datasets", "seed", "workers", "checkpoint_every"])
+language = (
+    f"; the language model: {steps} generator iterations, width {text_dim}, on {text_dataset!r}, {text_seeds} "
+    "runs of each method" if "language" in chosen else ""
+)  # fmt: skip
+print(f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}{language}")
 print(
-    f"scale: {scale}; experiments: {', '.join(chosen)}; device: {dev}; the language model: {steps} generator "
-    f"iterations, width {text_dim}, on {text_dataset!r}, {text_seeds} runs of each method"
-)
-print(
-    "the paper's experiment (One Billion Word, width 512, 500,000 iterations, five runs): -p scale paper"
+    ("the paper's experiment (One Billion Word, width 512, 500,000 iterations, five runs)" if language else "the paper's settings")
+    + ": -p scale paper"
     if scale == "cpu"
     else "the CPU-scale defaults (minutes on two cores): -p scale cpu"
 )

@@ -923,6 +923,11 @@ def _kill_and_requeue(spec: KillResume, runs: Path, tmp_path: Path, launches: li
     assert any(finished.values()), "no run had finished at the kill"
     assert not all(finished.values()), "no run was stopped between its checkpoints"
     before = {name: _checkpoint_bytes(runs / name) for name, done in finished.items() if done}
+    # the terminal (the kernel's stderr, in papermill's output) was told where the runs are
+    assert (
+        f"{chapter}: the runs of this launch keep their folders in {runs};"
+        in (tmp_path / "first.ipynb.log").read_text()
+    )
     launches.append(_launch(tmp_path, spec, "second.ipynb"))
     _succeeded(launches[-1], tmp_path, "second.ipynb")
     assert sorted(p.name for p in runs.iterdir()) == sorted(

@@ -17,6 +17,7 @@ experiments, asserts and figures.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping, Sequence
 from concurrent.futures import Future
@@ -92,6 +93,15 @@ class Chapter:
             if self.run_folders is not None
             else []
         )
+        if self.run_folders is not None and sys.__stderr__ is not None:
+            # the kernel's own stderr, which reaches the terminal papermill runs in (its cell output
+            # only with --log-output)
+            print(
+                f"{name}: the runs of this launch keep their folders in {self.run_folders}; "
+                "the same command, launched again, resumes them",
+                file=sys.__stderr__,
+                flush=True,
+            )
         if self.recording:
             record = self.parameters["record"]
             check_writable_folder(
