@@ -48,7 +48,13 @@ from paperlib.nets.architectures import Architecture
 from paperlib.nets.text import TextGenerator
 from paperlib.setups import ARCHITECTURES, HELD_OUT_SEED, image_generator_network, toy_generator_network
 from paperlib.training.atomic import write_bytes, write_text
-from paperlib.training.trainer import PREVIOUS_SUFFIX, Trainer, _differences, image_grid_png, read_checkpoint
+from paperlib.training.trainer import (
+    Trainer,
+    _differences,
+    holds_checkpoint,
+    image_grid_png,
+    read_checkpoint,
+)
 
 KINDS = ("toy", "image", "text")
 """Each kind of run that has samples, as the setups of :mod:`paperlib.setups` name it (``experiment``)."""
@@ -115,7 +121,7 @@ def restore_generator(run_dir: str | os.PathLike) -> RestoredGenerator:
             "(CPU scale: runs/<chapter>/cpu-<settings>/<run>/)"
         )
     path = folder / Trainer.CHECKPOINT
-    if not path.exists() and not path.with_name(path.name + PREVIOUS_SUFFIX).exists():
+    if not holds_checkpoint(folder):
         raise ParameterError(
             f"{folder} holds no checkpoint ({Trainer.CHECKPOINT}): a chapter's run writes one at the "
             "paper's scale, and at CPU scale in a launch that changes a setting or gives a checkpoint "

@@ -234,10 +234,12 @@ class Chapter:
         ``resume`` off, a job whose run folder holds a checkpoint already is refused first, before
         any run starts, rather than by a worker once that run's turn comes."""
         if not self.parameters["resume"]:
+            from paperlib.training.trainer import holds_checkpoint  # torch: only where resume is off
+
             held = [
                 str(keywords["run_dir"])
                 for _, keywords in jobs.values()
-                if keywords.get("run_dir") is not None and _holds_checkpoint(keywords["run_dir"])
+                if keywords.get("run_dir") is not None and holds_checkpoint(keywords["run_dir"])
             ]
             if held:
                 raise ParameterError(
@@ -326,15 +328,6 @@ class Chapter:
 def _another_folder(path: Path, folder: Path) -> bool:
     """Whether ``path`` exists and is not ``folder`` itself (which it is on a case-insensitive disk)."""
     return path.exists() and not (folder.exists() and path.samefile(folder))
-
-
-def _holds_checkpoint(folder: Path) -> bool:
-    """Whether the run folder ``folder`` holds a checkpoint, or the previous one only (``.prev``)."""
-    from paperlib.training.trainer import PREVIOUS_SUFFIX, Trainer  # torch: only where resume is off
-
-    return (folder / Trainer.CHECKPOINT).exists() or (
-        folder / f"{Trainer.CHECKPOINT}{PREVIOUS_SUFFIX}"
-    ).exists()
 
 
 SETTINGS_FOLDER_LENGTH = 100

@@ -129,6 +129,12 @@ def _verified_state(path: Path) -> dict[str, Any]:
     return state
 
 
+def holds_checkpoint(run_dir: str | os.PathLike) -> bool:
+    """Whether the run folder ``run_dir`` holds a checkpoint, or only the previous one (``.prev``)."""
+    path = Path(run_dir) / Trainer.CHECKPOINT
+    return path.exists() or path.with_name(path.name + PREVIOUS_SUFFIX).exists()
+
+
 def read_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     """The trainer state saved in the checkpoint ``path``, verified against its checksum.
 
